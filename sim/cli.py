@@ -1,0 +1,154 @@
+"""The ``orglearn`` command line: a thin shell over the library.
+
+Exit codes: 0 success, 2 bad input (one line on stderr naming the file, the key, the value and
+what is allowed; no traceback), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sim.params import SCHEMA, ParameterError
+from sim.runner import RunOutcome, run_scenario
+from sim.scenario import ScenarioError, load_scenario
+from sim.strategies import describe
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="orglearn",
+    help="Simulate how learning spreads through an organisation.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+out_console = Console(highlight=False)
+BAD_INPUT = 2
+
+
+class BadInput(Exception):
+    """An error in what the user gave us; printed as one line, exit code 2."""
+
+
+def _user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the library's input errors into one line on stderr and exit code 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (ParameterError, ScenarioError, BadInput) as error:
+            print(f"orglearn: error: {error}", file=sys.stderr)
+            raise typer.Exit(BAD_INPUT) from None
+
+    return wrapper
+
+
+def _check_out_dir(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"--out {out}: exists and is not a folder; give a folder path")
+
+
+@app.command()
+@_user_errors
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override a parameter: section.key=value (repeatable).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Root seed (run.seed).")] = None,
+    steps: Annotated[int | None, typer.Option(help="Weeks to simulate (run.steps).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Output folder [default: results/run-<scenario name>].")] = None,
+) -> None:
+    """Run one scenario; write the KPI time series (Parquet, CSV) and manifest.json."""
+    params = load_scenario(scenario, set_ or (), seed=seed, steps=steps)
+    out = out or Path("results") / f"run-{params.scenario.name}"
+    _check_out_dir(out)
+    outcome = run_scenario(params, out, scenario)
+    _print_summary(outcome, out)
+
+
+@app.command()
+@_user_errors
+def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files.")]) -> None:
+    """Check scenario files; print 'ok' per file or the first problem."""
+    for path in files:
+        load_scenario(path)
+        out_console.print(f"{path}: ok")
+
+
+@app.command("list")
+@_user_errors
+def list_(what: Annotated[str, typer.Argument(help="strategies, scenarios or params")]) -> None:
+    """List strategies, scenarios or parameters."""
+    if what == "strategies":
+        for name, summary in describe():
+            out_console.print(f"{name:22} {summary}")
+    elif what == "scenarios":
+        for path in sorted(Path("scenarios").glob("*.toml")):
+            params = load_scenario(path)
+            out_console.print(f"{str(path):40} {params.scenario.description}")
+    elif what == "params":
+        table = Table("key", "default", "allowed", "unit", "help", show_lines=False)
+        for p in SCHEMA:
+            table.add_row(p.key, repr(p.default), p.allowed().replace("allowed: ", ""),
+                          p.unit, p.help)
+        out_console.print(table)
+    else:
+        raise BadInput(f"list {what!r}: unknown; allowed: strategies, scenarios, params")
+
+
+SUMMARY_KPIS = (
+    ("aware_share", "aware", "{:.1%}"),
+    ("participating_share", "participating", "{:.1%}"),
+    ("contributing_share", "contributing", "{:.1%}"),
+    ("mean_knowledge", "mean knowledge (-1..1)", "{:.3f}"),
+    ("performance", "performance", "{:.1%}"),
+    ("error_rate", "error rate", "{:.1%}"),
+    ("active_communities", "active communities", "{:.0f}"),
+    ("silo_index", "silo index", "{:.2f}"),
+    ("standards_adopted", "standards adopted", "{:.0f}"),
+)
+
+
+def _print_summary(outcome: RunOutcome, out: Path) -> None:
+    p = outcome.params
+    start = {k: float(v[0]) for k, v in outcome.columns.items()}
+    final = outcome.final()
+    table = Table(title=f"{p.scenario.name}: {p.strategy.name}, seed {p.run.seed}, "
+                        f"{p.run.steps} weeks, {p.org.employees} employees")
+    table.add_column("KPI")
+    table.add_column("week 0", justify="right")
+    table.add_column(f"week {p.run.steps}", justify="right")
+    for key, label, fmt in SUMMARY_KPIS:
+        table.add_row(label, fmt.format(start[key]), fmt.format(final[key]))
+    out_console.print(table)
+    t = outcome.timings
+    out_console.print(f"ran in {t['setup_s'] + t['run_s']:.2f} s; results in {out}/")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``orglearn`` console script."""
+    try:
+        code = app(args=argv, prog_name="orglearn", standalone_mode=False)
+    except click.UsageError as error:
+        print(f"orglearn: error: {error.format_message()} (see orglearn --help)", file=sys.stderr)
+        sys.exit(BAD_INPUT)
+    except click.Abort:
+        print("orglearn: interrupted", file=sys.stderr)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Knowledge exchange: acting on beliefs, learning on work ties, at meetings and from codes.
+
+Knowledge follows March (1991): reality is a vector of ``m`` practice dimensions in {-1, +1};
+each employee holds beliefs in {-1, 0, +1}. Each week everyone *acts*: on a dimension where
+their belief is 0 they guess (March's original program, documented by Chanda & Miller 2019), and
+their score is the number of dimensions acted on correctly. Beliefs then move one step
+(-1 -> 0 -> +1) toward a source, on each dimension independently:
+
+* **work ties** (interpersonal learning, Miller, Zhao & Calantone 2006): everyone looks at one
+  colleague, picked in proportion to trust; if that colleague scored better, each differing
+  dimension moves with chance ``peer_learning_rate * trust * safety * (1 - competitiveness)``;
+* **meetings**: each attendee meets one contributor at the same meeting; if the contributor
+  scored better, each differing dimension moves with chance ``meeting_learning_rate * safety``;
+* **codes** (socialisation, March 1991 p1): each participant moves toward the code (curated
+  repository) of the community they turned to this week, with chance ``p1`` per dimension if they
+  attended its meeting and ``p1 * lurker_socialisation`` if they only read it;
+* **standards**: everyone moves toward the organisation's standards with chance
+  ``formal_learning_rate`` per dimension.
+
+All proposals are computed from the beliefs at the start of the phase; on each dimension the
+belief then moves one step in the direction most proposals point to (no move on a tie), so
+beliefs stay in {-1, 0, +1}.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.mechanisms.sampling import pick_in_groups, sample_neighbour, step_toward
+from sim.params import Params
+from sim.state import Engagement, State
+
+__all__ = ["act", "exchange_step"]
+
+
+def act(beliefs: np.ndarray, reality: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Score of each row of beliefs: dimensions acted on correctly, guessing where a belief is 0.
+
+    Args:
+        beliefs: ``(rows, m)`` in {-1, 0, +1}.
+        reality: ``(m,)`` in {-1, +1}.
+        rng: Random stream for the guesses.
+    """
+    guess = np.where(rng.random(beliefs.shape) < 0.5, -1, 1).astype(np.int8)
+    actions = np.where(beliefs != 0, beliefs, guess)
+    return (actions == reality[None, :]).sum(axis=1).astype(np.int32)
+
+
+def _learn_from(
+    beliefs: np.ndarray, learners: np.ndarray, sources: np.ndarray, rate: np.ndarray,
+    u: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Proposals for ``learners`` to move toward the beliefs of ``sources``.
+
+    Returns:
+        ``(directions, learned)``: ``(k, m)`` one-step directions and a ``(k,)`` mask of learners
+        who moved on at least one dimension.
+    """
+    mine, theirs = beliefs[learners], beliefs[sources]
+    moves = (theirs != 0) & (theirs != mine) & (u < rate[:, None])
+    directions = step_toward(mine, theirs) * moves
+    return directions, moves.any(axis=1)
+
+
+def exchange_step(state: State, params: Params, rng: np.random.Generator) -> None:
+    """Phase 4 of a step: act, then learn from work ties, meetings, codes and standards."""
+    e, c, week, world = state.employees, state.communities, state.week, state.world
+    kp, culture = params.knowledge, params.culture
+    n, m = e.beliefs.shape
+    beliefs = e.beliefs
+
+    week.score = act(beliefs, world.reality, rng)
+    u_peer, u_meet, u_code, u_std = rng.random((4, n, m))
+    push = np.zeros((n, m), np.int16)
+    within = total = 0
+
+    # Work ties.
+    partner, trust = sample_neighbour(state.ties, rng)
+    learners = np.flatnonzero((partner >= 0) & (week.score[np.maximum(partner, 0)] > week.score))
+    sources = partner[learners]
+    rate = (kp.peer_learning_rate * trust[learners] * culture.psychological_safety
+            * (1.0 - culture.competitiveness))
+    directions, learned = _learn_from(beliefs, learners, sources, rate, u_peer[learners])
+    push[learners] += directions
+    within += int((e.division[learners] == e.division[sources])[learned].sum())
+    total += int(learned.sum())
+
+    # Meetings: each attendee meets one contributor at the same meeting.
+    attendees = np.flatnonzero(week.attending >= 0)
+    speakers = attendees[e.engagement[attendees] >= Engagement.CONTRIBUTOR]
+    met = pick_in_groups(week.attending[speakers], week.attending[attendees], speakers,
+                         attendees, c.capacity, rng)
+    ok = (met >= 0) & (week.score[np.maximum(met, 0)] > week.score[attendees])
+    learners, sources = attendees[ok], met[ok]
+    rate = np.full(learners.size, kp.meeting_learning_rate * culture.psychological_safety)
+    directions, learned = _learn_from(beliefs, learners, sources, rate, u_meet[learners])
+    push[learners] += directions
+    within += int((e.division[learners] == e.division[sources])[learned].sum())
+    total += int(learned.sum())
+
+    # Socialisation from the code of the community each participant turned to.
+    readers = np.flatnonzero(week.primary >= 0)
+    code = c.code[week.primary[readers]]
+    rate = kp.socialisation_rate * np.where(week.attending[readers] >= 0, 1.0,
+                                            kp.lurker_socialisation)
+    moves = (code != 0) & (code != beliefs[readers]) & (u_code[readers] < rate[:, None])
+    push[readers] += step_toward(beliefs[readers], code) * moves
+
+    # Standards (procedures and training).
+    standards = world.standards[None, :]
+    formal_rate = params.standards.formal_learning_rate
+    moves = (standards != 0) & (standards != beliefs) & (u_std < formal_rate)
+    push += step_toward(beliefs, standards) * moves
+
+    e.beliefs = (beliefs + np.sign(push)).astype(np.int8)
+    week.exchanges_within, week.exchanges_total = within, total

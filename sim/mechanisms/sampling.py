@@ -1,0 +1,109 @@
+"""Vectorised random choices shared by the mechanisms.
+
+Every function draws arrays of a fixed shape (one number per row, or per row and column) whatever
+the state, so that a change in one strategy's state does not shift the random numbers of the
+rows that did not change (common random numbers across strategies).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["choose_per_row", "pick_in_groups", "sample_neighbour", "step_toward"]
+
+
+def choose_per_row(weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Pick one column per row with probability proportional to its weight.
+
+    Inverse-CDF sampling on each row's cumulative weights, with one uniform number per row.
+
+    Args:
+        weights: ``(rows, cols)`` non-negative weights.
+        rng: Random stream.
+
+    Returns:
+        ``(rows,)`` int32 column indices; -1 where a row has no positive weight.
+    """
+    rows, cols = weights.shape
+    u = rng.random(rows)
+    if cols == 0:
+        return np.full(rows, -1, np.int32)
+    cumulative = np.cumsum(weights, axis=1)
+    total = cumulative[:, -1]
+    choice = np.argmax(cumulative > (u * total)[:, None], axis=1).astype(np.int32)
+    choice[total <= 0] = -1
+    return choice
+
+
+def sample_neighbour(
+    ties: sp.csr_array, rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pick one neighbour per row of a weighted adjacency matrix, proportional to tie weight.
+
+    Args:
+        ties: ``(n, n)`` CSR matrix with non-negative weights.
+        rng: Random stream.
+
+    Returns:
+        ``(neighbour, weight)``: ``(n,)`` int32 neighbour indices (-1 for rows without ties) and
+        the weight of the chosen tie (0 for rows without ties).
+    """
+    n = ties.shape[0]
+    u = rng.random(n)
+    indptr, data = ties.indptr, ties.data
+    if data.size == 0:
+        return np.full(n, -1, np.int32), np.zeros(n)
+    cum = np.cumsum(data)
+    before = np.concatenate(([0.0], cum))[indptr[:-1]]
+    row_total = np.concatenate(([0.0], cum))[indptr[1:]] - before
+    position = np.searchsorted(cum, before + u * row_total, side="right")
+    position = np.minimum(np.minimum(position, np.maximum(indptr[1:] - 1, 0)), data.size - 1)
+    chosen = ties.indices[position].astype(np.int32)
+    weight = data[position].copy()
+    none = row_total <= 0
+    chosen[none], weight[none] = -1, 0.0
+    return chosen, weight
+
+
+def pick_in_groups(
+    group_of_item: np.ndarray, group_of_query: np.ndarray, items: np.ndarray,
+    queries: np.ndarray, n_groups: int, rng: np.random.Generator,
+) -> np.ndarray:
+    """For each query, pick a random item of the same group other than the query itself.
+
+    Args:
+        group_of_item: ``(k,)`` group of each item.
+        group_of_query: ``(q,)`` group of each query.
+        items: ``(k,)`` item identifiers (e.g. employee indices).
+        queries: ``(q,)`` query identifiers, compared with items to avoid picking oneself.
+        n_groups: Number of groups.
+        rng: Random stream.
+
+    Returns:
+        ``(q,)`` chosen item identifiers; -1 where the group has no other item.
+    """
+    u = rng.random(len(queries))
+    order = np.argsort(group_of_item, kind="stable")
+    sorted_items = items[order]
+    counts = np.bincount(group_of_item, minlength=n_groups)
+    starts = np.concatenate(([0], np.cumsum(counts)))[:-1]
+    n_in_group = counts[group_of_query]
+    offset = np.floor(u * n_in_group).astype(np.int64)
+    chosen = np.full(len(queries), -1, np.int64)
+    has = n_in_group > 0
+    chosen[has] = sorted_items[starts[group_of_query[has]] + offset[has]]
+    # Picked oneself: take the next item of the group instead, if there is one.
+    clash = has & (chosen == queries)
+    alt = starts[group_of_query[clash]] + (offset[clash] + 1) % n_in_group[clash]
+    chosen[clash] = np.where(n_in_group[clash] > 1, sorted_items[alt], -1)
+    return chosen
+
+
+def step_toward(beliefs: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Direction of a one-step move from ``beliefs`` toward ``target``: -1, 0 or +1 per entry.
+
+    Beliefs move one step at a time (-1 -> 0 -> +1), as in March's original program
+    (Chanda & Miller 2019).
+    """
+    return np.sign(target.astype(np.int16) - beliefs.astype(np.int16)).astype(np.int8)

@@ -1,0 +1,130 @@
+"""The model: :class:`LearningModel`, its set-up and its one step loop.
+
+One step is one week. The step runs seven phases in this fixed order; each phase computes its
+changes from the state as it finds it and applies them when it ends (synchronous updating), so
+results never depend on the order of agents:
+
+1. **strategy** acts: launches communities, invites or enrols people (:mod:`sim.strategies`);
+2. **environment**: turnover replaces leavers with newcomers, turbulence changes reality
+   (:mod:`sim.mechanisms.environment`);
+3. **participation**: meetings are scheduled, people become aware, join, climb or lapse on the
+   engagement ladder, tire and drop out; communities gain or lose energy and may go dormant
+   (:mod:`sim.mechanisms.participation`, :mod:`sim.mechanisms.communities`);
+4. **knowledge exchange**: everyone acts on their beliefs; beliefs move toward better-performing
+   colleagues on work ties, contributors met at meetings, the codes of one's communities and the
+   standards (:mod:`sim.mechanisms.exchange`);
+5. **exploration and code learning**: experiments on single practices; codes learn from their
+   superior contributors (:mod:`sim.mechanisms.exploration`, :mod:`sim.mechanisms.code`);
+6. **standards**: practices held across divisions become standards
+   (:mod:`sim.mechanisms.standards`);
+7. **metrics**: the KPIs of the week are recorded (:mod:`sim.metrics`).
+
+Each phase draws from its own named random stream (:mod:`sim.rng`).
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim.agents import BoundarySpanner, Community, Employee
+from sim.mechanisms import communities
+from sim.mechanisms.code import code_learning_step
+from sim.mechanisms.environment import turbulence_step, turnover_step
+from sim.mechanisms.exchange import exchange_step
+from sim.mechanisms.exploration import exploration_step
+from sim.mechanisms.participation import participation_step
+from sim.mechanisms.standards import standards_step
+from sim.metrics import Recorder
+from sim.org import Organisation, build_synthetic
+from sim.params import Params
+from sim.rng import Streams
+from sim.state import BY_TIES, ORG_WIDE, State
+from sim.strategies import make_strategy
+
+__all__ = ["LearningModel"]
+
+
+class LearningModel(mesa.Model):
+    """Agent-based model of learning spreading through an organisation.
+
+    Args:
+        params: Parameters; the schema defaults when ``None``.
+        seed: Root seed; ``params.run.seed`` when ``None``.
+        org: A ready-made organisation; built from ``params.org`` with the seed when ``None``.
+
+    Attributes:
+        params: The parameters of the run.
+        seed: The root seed.
+        streams: Named random streams derived from the seed.
+        org: The organisation (divisions, hierarchy, ties, spanners, unofficial groups).
+        state: All arrays that change during the run.
+        strategy: The rollout strategy.
+        recorder: KPI time series; row 0 is the state before the first step.
+
+    Example:
+        >>> from sim import LearningModel, Params
+        >>> model = LearningModel(Params(), seed=7).run(10)
+        >>> round(model.timeseries()["participating_share"][-1], 3) >= 0
+        True
+    """
+
+    def __init__(self, params: Params | None = None, *, seed: int | None = None,
+                 org: Organisation | None = None) -> None:
+        params = params if params is not None else Params()
+        seed = int(params.run.seed if seed is None else seed)
+        super().__init__(rng=seed)
+        self.params, self.seed = params, seed
+        self.streams = Streams(seed)
+        self.org = org if org is not None else build_synthetic(params.org, self.streams["org"])
+        self.state = State.initial(self.org, params, self.streams["init"])
+        self.strategy = make_strategy(params.strategy.name)
+        self.employees = [
+            (BoundarySpanner if self.org.is_spanner[i] else Employee)(self, i)
+            for i in range(self.org.n)
+        ]
+        self.communities: dict[int, Community] = {}
+        for members, energy in zip(self.org.groups, self.org.group_energy, strict=True):
+            group = self.launch_community(official=False, scope=BY_TIES, energy=float(energy))
+            communities.enrol(self.state, params, members, group.index)
+        communities.refresh_status(self.state, params)
+        self.recorder = Recorder()
+        self.recorder.record(self.state)
+
+    def launch_community(self, *, official: bool, scope: int = ORG_WIDE, energy: float = 0.0,
+                         cadence: int | None = None, compulsory: bool = False) -> Community:
+        """Open a community and return its agent (see :func:`sim.mechanisms.communities.launch`).
+
+        A new community takes the first free slot; if an old, emptied community held that slot,
+        its agent is replaced.
+        """
+        index = communities.launch(self.state, self.params, official=official, scope=scope,
+                                   energy=energy, cadence=cadence, compulsory=compulsory)
+        if index in self.communities:
+            self.communities[index].remove()
+        self.communities[index] = Community(self, index)
+        return self.communities[index]
+
+    def step(self) -> None:
+        """Advance one week: the seven phases in the order documented in this module."""
+        state, params, streams = self.state, self.params, self.streams
+        state.step = self.steps
+        self.strategy.act(self, streams["strategy"])
+        turnover_step(state, params, streams["turnover"])
+        turbulence_step(state, params, streams["turbulence"])
+        participation_step(state, params, streams["participation"])
+        exchange_step(state, params, streams["exchange"])
+        exploration_step(state, params, streams["exploration"])
+        code_learning_step(state, params, streams["code"])
+        standards_step(state, params, streams["standards"])
+        self.recorder.record(state)
+
+    def run(self, steps: int | None = None) -> LearningModel:
+        """Run ``steps`` weeks (``params.run.steps`` when ``None``) and return the model."""
+        for _ in range(self.params.run.steps if steps is None else steps):
+            self.step()
+        return self
+
+    def timeseries(self) -> dict[str, np.ndarray]:
+        """The KPI time series so far, ``{kpi: array}``, one entry per week from week 0."""
+        return self.recorder.columns()

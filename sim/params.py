@@ -1,0 +1,498 @@
+"""The parameter schema: every parameter of the model, declared once.
+
+Each :class:`Param` carries its default, type, allowed range or choices, unit, help text and,
+where the number comes from a paper, its source. Scenario files (:mod:`sim.scenario`), CLI
+overrides, the documentation and the dashboard are all derived from :data:`SCHEMA`; nothing else
+in the package repeats a default.
+
+Time is measured in weeks: one model step is one week.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "SCHEMA",
+    "Param",
+    "ParameterError",
+    "Params",
+    "Section",
+    "iter_params",
+    "lookup",
+    "param",
+    "sections",
+]
+
+Value = int | float | bool | str
+
+
+class ParameterError(ValueError):
+    """A parameter value that the schema does not allow.
+
+    The message is a single line that names where the value came from, the key, the value and
+    what is allowed, so that the command line can print it as it is.
+
+    Attributes:
+        source: Where the value came from (a file path or ``--set``).
+        key: The dotted key, e.g. ``knowledge.socialisation_rate``.
+        value: The offending value (as given).
+        allowed: A short description of what is allowed.
+    """
+
+    def __init__(self, source: str, key: str, value: Any, allowed: str) -> None:
+        self.source, self.key, self.value, self.allowed = source, key, value, allowed
+        super().__init__(f"{source}: {key} = {value!r} is not allowed; {allowed}")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of the model.
+
+    Attributes:
+        section: Section name, the TOML table it lives in (``org``, ``knowledge``, ...).
+        name: Key inside the section.
+        default: Default value; its Python type is the parameter's type.
+        help: One sentence saying what the parameter means.
+        unit: Unit of measurement (``"per week"``, ``"people"``, ``"share"``, ...).
+        low: Smallest allowed value (numbers only), inclusive.
+        high: Largest allowed value (numbers only), inclusive.
+        choices: Allowed values (strings only); ``None`` means free text.
+        source: Literature source of the default or of the mechanism, if any.
+    """
+
+    section: str
+    name: str
+    default: Value
+    help: str
+    unit: str = ""
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+    source: str = ""
+
+    @property
+    def key(self) -> str:
+        """The dotted key, ``section.name``."""
+        return f"{self.section}.{self.name}"
+
+    @property
+    def kind(self) -> type:
+        """The Python type of the parameter (``bool``, ``int``, ``float`` or ``str``)."""
+        return type(self.default)
+
+    def allowed(self) -> str:
+        """Describe the allowed values in a few words."""
+        kind = self.kind
+        if kind is bool:
+            return "allowed: true or false"
+        if kind is str:
+            if self.choices is None:
+                return "allowed: any text"
+            return "allowed: one of " + ", ".join(repr(c) for c in self.choices)
+        name = "an integer" if kind is int else "a number"
+        return f"allowed: {name} in [{_fmt(self.low)}, {_fmt(self.high)}]"
+
+    def check(self, value: Any, source: str) -> Value:
+        """Validate a value and return it converted to the parameter's type.
+
+        Args:
+            value: The value as read from TOML or parsed from the command line.
+            source: Where it came from, used in the error message.
+
+        Returns:
+            The value, with integers widened to float for float parameters.
+
+        Raises:
+            ParameterError: If the type is wrong or the value is out of range.
+        """
+        kind = self.kind
+        if kind is bool:
+            if not isinstance(value, bool):
+                raise ParameterError(source, self.key, value, self.allowed())
+            return value
+        if kind is str:
+            if not isinstance(value, str) or (self.choices and value not in self.choices):
+                raise ParameterError(source, self.key, value, self.allowed())
+            return value
+        numeric = (int,) if kind is int else (int, float)
+        if isinstance(value, bool) or not isinstance(value, numeric):
+            raise ParameterError(source, self.key, value, self.allowed())
+        if value != value or not (self.low <= value <= self.high):  # NaN fails too
+            raise ParameterError(source, self.key, value, self.allowed())
+        return kind(value)
+
+    def parse(self, text: str, source: str) -> Value:
+        """Parse a command-line string (``--set key=text``) and validate it.
+
+        Args:
+            text: The text after ``=``.
+            source: Where it came from, used in the error message.
+
+        Returns:
+            The validated value.
+
+        Raises:
+            ParameterError: If the text does not parse as the parameter's type or is not allowed.
+        """
+        kind = self.kind
+        value: Any = text
+        if kind is bool:
+            lowered = text.strip().lower()
+            value = {"true": True, "false": False}.get(lowered, text)
+        elif kind in (int, float):
+            try:
+                value = int(text)
+            except ValueError:
+                try:
+                    value = float(text) if kind is float else text
+                except ValueError:
+                    value = text
+        return self.check(value, source)
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "?"
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def param(section: str, name: str, default: Value, help: str, **kw: Any) -> Param:
+    """Build a :class:`Param`; a short alias used to keep the table below readable."""
+    return Param(section, name, default, help, **kw)
+
+
+P = param
+_INF = 1e12
+
+SCHEMA: tuple[Param, ...] = (
+    # --- scenario: names only -----------------------------------------------------------------
+    P("scenario", "name", "default", "Short name of the scenario, used in output folders."),
+    P("scenario", "description", "", "One or two sentences on what the scenario represents."),
+    # --- run ----------------------------------------------------------------------------------
+    P("run", "steps", 104, "Number of weeks to simulate.", unit="weeks", low=1, high=5200),
+    P("run", "seed", 1, "Root seed; every random stream of a run is derived from it.",
+      unit="", low=0, high=2**63 - 1),
+    # --- org: the synthetic organisation --------------------------------------------------------
+    P("org", "employees", 1000, "Number of employees.", unit="people", low=2, high=200_000),
+    P("org", "divisions", 5, "Number of divisions (business units).", unit="divisions",
+      low=1, high=1000),
+    P("org", "span_of_control", 7, "Direct reports per manager; a team is a manager and their "
+      "direct reports.", unit="people", low=1, high=100),
+    P("org", "informal_degree", 6, "Mean number of informal (collaboration) ties per employee; "
+      "an even number, as in a Watts-Strogatz ring.", unit="ties", low=0, high=200,
+      source="Watts & Strogatz (1998), Nature 393"),
+    P("org", "rewiring", 0.1, "Probability that an informal tie is rewired to a random colleague "
+      "of the same division (small-world shortcuts).", unit="probability", low=0.0, high=1.0,
+      source="Watts & Strogatz (1998), Nature 393"),
+    P("org", "cross_division_share", 0.1, "Share of informal ties that cross division "
+      "boundaries.", unit="share", low=0.0, high=1.0),
+    P("org", "trust_mean", 0.6, "Mean trust on a tie (tie weight); drawn from a Beta "
+      "distribution.", unit="0-1", low=0.01, high=0.99),
+    P("org", "trust_concentration", 10.0, "Concentration (a + b) of the Beta distribution of "
+      "trust; higher means less spread.", unit="", low=0.1, high=1000.0),
+    P("org", "formal_trust_bonus", 0.2, "Trust added to reporting-line and team ties "
+      "(capped at 1).", unit="0-1", low=0.0, high=1.0),
+    P("org", "boundary_spanner_share", 0.03, "Share of employees given the boundary-spanner "
+      "role, picked by structural position (most ties reaching other divisions).", unit="share",
+      low=0.0, high=0.5, source="Burt (2004), AJS 110(2)"),
+    P("org", "unofficial_groups", 5, "Number of existing unofficial groups (e.g. chat "
+      "channels) at the start.", unit="groups", low=0, high=1000),
+    P("org", "unofficial_group_size_min", 5, "Smallest unofficial group.", unit="people",
+      low=2, high=10_000),
+    P("org", "unofficial_group_size_max", 15, "Largest unofficial group.", unit="people",
+      low=2, high=10_000),
+    P("org", "unofficial_energy_min", 0.2, "Lowest starting energy of an unofficial group.",
+      unit="0-1", low=0.0, high=1.0),
+    P("org", "unofficial_energy_max", 0.8, "Highest starting energy of an unofficial group.",
+      unit="0-1", low=0.0, high=1.0),
+    # --- culture ------------------------------------------------------------------------------
+    P("culture", "psychological_safety", 0.6, "How safe people feel to speak up, ask and admit "
+      "mistakes; scales peer learning, contributing and experimenting.", unit="0-1",
+      low=0.0, high=1.0, source="Edmondson (1999), ASQ 44"),
+    P("culture", "competitiveness", 0.2, "How individualistic and competitive the culture is; "
+      "reduces sharing on work ties and contributing in communities.", unit="0-1",
+      low=0.0, high=1.0),
+    P("culture", "recognition", 0.5, "How much contributions are credited (the 'credit' of the "
+      "7Cs); raises motivation of contributors.", unit="0-1", low=0.0, high=1.0,
+      source="Lancaster (2024), Organizational Learning Communities"),
+    # --- participation: the engagement ladder ---------------------------------------------------
+    P("participation", "contagion", "threshold", "Form of the joining rule: 'linear' (simple "
+      "contagion, Bass-like hazard) or 'threshold' (complex contagion, Granovetter/Watts).",
+      choices=("linear", "threshold"),
+      source="Bass (1969); Granovetter (1978); Watts (2002)"),
+    P("participation", "awareness_rate", 0.02, "Weekly chance that an unaware employee hears of "
+      "the official learning network through communications (only while one exists).",
+      unit="per week", low=0.0, high=1.0),
+    P("participation", "word_of_mouth", 0.3, "Weekly chance of becoming aware, multiplied by the "
+      "trust-weighted share of one's ties who participate.", unit="per week", low=0.0, high=1.0),
+    P("participation", "spontaneous_join_rate", 0.002, "Weekly chance that an aware employee "
+      "joins on their own (Bass innovation coefficient p).", unit="per week", low=0.0, high=1.0,
+      source="Bass (1969), Management Science 15(5)"),
+    P("participation", "imitation_rate", 0.1, "Linear contagion: weekly joining chance per unit "
+      "of participating-tie share (Bass imitation coefficient q).", unit="per week",
+      low=0.0, high=1.0, source="Bass (1969), Management Science 15(5)"),
+    P("participation", "threshold_type", "fraction", "Threshold contagion: whether thresholds "
+      "are a share of one's ties ('fraction', Watts 2002) or a number of ties ('count', "
+      "Centola & Macy 2007).", choices=("fraction", "count"),
+      source="Watts (2002), PNAS 99(9); Centola & Macy (2007), AJS 113(3)"),
+    P("participation", "threshold_mean", 0.15, "Threshold contagion: mean threshold (a share of "
+      "ties, or a number of ties when threshold_type is 'count').", unit="share or ties",
+      low=0.0, high=1000.0, source="Watts (2002), PNAS 99(9)"),
+    P("participation", "threshold_sd", 0.05, "Threshold contagion: standard deviation of "
+      "thresholds across people (normal, clipped at 0).", unit="share or ties",
+      low=0.0, high=1000.0),
+    P("participation", "join_rate", 0.5, "Threshold contagion: weekly chance of joining once "
+      "one's threshold is met.", unit="per week", low=0.0, high=1.0),
+    P("participation", "invitation_acceptance", 0.3, "Chance that an aware employee accepts a "
+      "personal invitation to a community in the week it is made.", unit="probability",
+      low=0.0, high=1.0),
+    P("participation", "max_memberships", 1, "Most communities an ordinary employee belongs to "
+      "at once.", unit="communities", low=1, high=100),
+    P("participation", "spanner_max_memberships", 3, "Most communities a boundary spanner "
+      "belongs to at once.", unit="communities", low=1, high=100),
+    P("participation", "initial_motivation", 0.6, "Mean motivation to take part in learning "
+      "(Beta distributed across people).", unit="0-1", low=0.01, high=0.99),
+    P("participation", "contribute_rate", 0.06, "Weekly chance that a fully motivated lurker in "
+      "a community at full energy starts contributing.", unit="per week", low=0.0, high=1.0),
+    P("participation", "champion_rate", 0.02, "Weekly chance that a fully motivated, fully "
+      "recognised contributor becomes a champion.", unit="per week", low=0.0, high=1.0),
+    P("participation", "lapse_rate", 0.05, "Weekly chance that an unmotivated contributor or "
+      "champion steps back one rung.", unit="per week", low=0.0, high=1.0),
+    P("participation", "dropout_rate", 0.02, "Weekly chance that an unmotivated, fully fatigued "
+      "participant leaves their communities.", unit="per week", low=0.0, high=1.0),
+    P("participation", "fatigue_per_meeting", 0.1, "Fatigue added by each meeting attended.",
+      unit="0-1", low=0.0, high=1.0),
+    P("participation", "fatigue_recovery", 0.15, "Share of fatigue that wears off each week.",
+      unit="per week", low=0.0, high=1.0),
+    P("participation", "recognition_gain", 0.02, "Motivation a contributor gains per week at "
+      "full recognition.", unit="per week", low=0.0, high=1.0),
+    P("participation", "compulsory", False, "Whether official communities enrol everyone in "
+      "scope at launch ('a box to check') instead of inviting them."),
+    P("participation", "compulsion_penalty", 0.5, "Share of motivation lost by someone enrolled "
+      "compulsorily.", unit="share", low=0.0, high=1.0,
+      source="Wenger, McDermott & Snyder (2002), Cultivating Communities of Practice"),
+    # --- community: groups, energy and cadence --------------------------------------------------
+    P("community", "cadence", 2, "Weeks between meetings of an official community.",
+      unit="weeks", low=1, high=52, source="Lancaster (2024): cadence, one of the 7Cs"),
+    P("community", "unofficial_cadence", 1, "Weeks between gatherings of an unofficial group.",
+      unit="weeks", low=1, high=52),
+    P("community", "energy_gain", 1.0, "Energy added per meeting by contributions, times the "
+      "share of members who contribute (champions count double).", unit="per meeting",
+      low=0.0, high=10.0),
+    P("community", "energy_decay", 0.05, "Share of energy lost each week.", unit="per week",
+      low=0.0, high=1.0),
+    P("community", "facilitation_energy", 0.02, "Energy a facilitator adds each week to an "
+      "official community that is not dormant.", unit="per week", low=0.0, high=1.0),
+    P("community", "min_members", 3, "Members a community needs before it meets.",
+      unit="people", low=1, high=1000),
+    P("community", "dormancy_threshold", 0.05, "Energy below which a community starts to go "
+      "dormant.", unit="0-1", low=0.0, high=1.0),
+    P("community", "dormancy_weeks", 8, "Consecutive weeks below the threshold after which a "
+      "community is dormant; dormant communities do not meet.", unit="weeks", low=1, high=520),
+    P("community", "dormant_exit_rate", 0.1, "Weekly chance that a member leaves a dormant "
+      "community.", unit="per week", low=0.0, high=1.0),
+    P("community", "max_communities", 64, "Most communities that can exist at once (unofficial "
+      "groups included).", unit="communities", low=1, high=10_000),
+    # --- knowledge: March (1991) beliefs ----------------------------------------------------------
+    P("knowledge", "dimensions", 30, "Number of practice dimensions (m) of reality.",
+      unit="dimensions", low=1, high=1000, source="March (1991), Organization Science 2(1), p. 74"),
+    P("knowledge", "socialisation_rate", 0.1, "p1: per dimension and meeting, chance that a "
+      "member's belief moves one step toward their community's code.", unit="probability",
+      low=0.0, high=1.0, source="March (1991), Organization Science 2(1), p. 74"),
+    P("knowledge", "lurker_socialisation", 0.5, "Socialisation of lurkers (reading the "
+      "repository) relative to those who take part in meetings.", unit="share",
+      low=0.0, high=1.0),
+    P("knowledge", "code_learning_rate", 0.5, "p2: chance base for the code adopting the "
+      "majority belief of its superior contributors, 1 - (1 - p2)^k.", unit="probability",
+      low=0.0, high=1.0, source="March (1991), Organization Science 2(1), p. 74"),
+    P("knowledge", "code_learns_from", "contributors", "Who can teach a community's code: its "
+      "'contributors' (contributors and champions) or all its 'members' (March's setting).",
+      choices=("contributors", "members"), source="March (1991), Organization Science 2(1)"),
+    P("knowledge", "peer_learning_rate", 0.05, "Per dimension and week, chance of adopting a "
+      "better-performing colleague's belief, before trust, safety and competition.",
+      unit="probability", low=0.0, high=1.0,
+      source="Miller, Zhao & Calantone (2006), AMJ 49(4)"),
+    P("knowledge", "meeting_learning_rate", 0.2, "Per dimension and meeting, chance of adopting "
+      "the belief of a better-performing contributor met there, before safety.",
+      unit="probability", low=0.0, high=1.0),
+    P("knowledge", "exploration_rate", 0.02, "Weekly chance that an employee runs an experiment "
+      "on one practice dimension.", unit="per week", low=0.0, high=1.0),
+    P("knowledge", "evaluation_accuracy", 0.7, "Chance that an experiment's evaluation reveals "
+      "the right answer on its dimension.", unit="probability", low=0.0, high=1.0),
+    # --- environment: March (1991) turnover and turbulence ---------------------------------------
+    P("environment", "turnover", 0.002, "p3: weekly chance that an employee leaves and is "
+      "replaced by a newcomer with random beliefs (0.002 is about 10% a year).",
+      unit="per week", low=0.0, high=1.0, source="March (1991), Organization Science 2(1), p. 79"),
+    P("environment", "turbulence", 0.002, "p4: weekly chance that each dimension of reality "
+      "flips (knowledge's shelf life).", unit="per week", low=0.0, high=1.0,
+      source="March (1991), Organization Science 2(1), p. 80"),
+    # --- standards: innovations that spread become standards -------------------------------------
+    P("standards", "division_share", 0.6, "Share of divisions in which a practice must be held "
+      "by a majority before it becomes a standard.", unit="share", low=0.0, high=1.0),
+    P("standards", "majority", 0.5, "Share of a division's employees who must hold a practice "
+      "for it to count as that division's.", unit="share", low=0.0, high=1.0),
+    P("standards", "formal_learning_rate", 0.01, "Per dimension and week, chance that an "
+      "employee's belief moves one step toward a standard (procedures, training).",
+      unit="probability", low=0.0, high=1.0),
+    P("standards", "onboarding", 0.5, "Chance that a newcomer starts with the standard on each "
+      "standardised dimension.", unit="probability", low=0.0, high=1.0),
+    # --- strategy: the rollout lever --------------------------------------------------------------
+    P("strategy", "name", "org_wide_first", "Rollout strategy (see `orglearn list strategies`).",
+      choices=("none", "org_wide_first", "small_groups_first")),
+    P("strategy", "launch_week", 1, "Week in which the strategy launches its first communities.",
+      unit="week", low=1, high=5200),
+    P("strategy", "pilot_groups", 3, "small_groups_first: number of pilot communities, one per "
+      "division in turn.", unit="communities", low=1, high=1000),
+    P("strategy", "pilot_size", 12, "small_groups_first: people invited to each pilot, a cluster "
+      "of colleagues linked by ties.", unit="people", low=1, high=100_000),
+)
+
+_BY_KEY: dict[str, Param] = {p.key: p for p in SCHEMA}
+
+
+def sections() -> list[str]:
+    """Return the section names in schema order."""
+    return list(dict.fromkeys(p.section for p in SCHEMA))
+
+
+def lookup(key: str, source: str) -> Param:
+    """Find a parameter by dotted key.
+
+    Args:
+        key: Dotted key such as ``org.employees``.
+        source: Where the key came from, used in the error message.
+
+    Raises:
+        ParameterError: If there is no such parameter; the message suggests close matches.
+    """
+    try:
+        return _BY_KEY[key]
+    except KeyError:
+        close = difflib.get_close_matches(key, _BY_KEY, n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(close)}?" if close else "see `orglearn list params`"
+        raise ParameterError(source, key, "(unknown key)", f"no such parameter; {hint}") from None
+
+
+class Section(Mapping[str, Value]):
+    """Read-only view of one section of :class:`Params`, with attribute access."""
+
+    def __init__(self, name: str, values: dict[str, Value]) -> None:
+        self._name, self._values = name, values
+
+    def __getattr__(self, item: str) -> Value:
+        try:
+            return self._values[item]
+        except KeyError:
+            raise AttributeError(f"no parameter {self._name}.{item}") from None
+
+    def __getitem__(self, item: str) -> Value:
+        return self._values[item]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Section({self._name!r}, {self._values!r})"
+
+
+@dataclass(frozen=True)
+class Params:
+    """A complete, validated set of parameter values.
+
+    Access values by section and name, ``params.org.employees``, or by dotted key,
+    ``params["org.employees"]``. Instances are immutable; :meth:`replace` returns a copy.
+
+    Attributes:
+        values: Mapping from dotted key to value, one entry per schema parameter.
+    """
+
+    values: dict[str, Value] = field(default_factory=lambda: {p.key: p.default for p in SCHEMA})
+
+    def __post_init__(self) -> None:
+        missing = set(_BY_KEY) - set(self.values)
+        if missing:
+            raise KeyError(f"missing parameters: {sorted(missing)}")
+        views: dict[str, dict[str, Value]] = {}
+        for key, value in self.values.items():
+            section, _, name = key.partition(".")
+            views.setdefault(section, {})[name] = value
+        object.__setattr__(self, "_sections",
+                           {name: Section(name, vals) for name, vals in views.items()})
+
+    def __getattr__(self, section: str) -> Section:
+        if section.startswith("_") or section == "values":
+            raise AttributeError(section)
+        try:
+            return self._sections[section]
+        except KeyError:
+            raise AttributeError(f"no parameter section {section!r}") from None
+
+    def __getitem__(self, key: str) -> Value:
+        return self.values[key]
+
+    def replace(self, updates: Mapping[str, Any], source: str = "override") -> Params:
+        """Return a copy with some values replaced, each validated against the schema.
+
+        Args:
+            updates: Mapping from dotted key to new value.
+            source: Where the updates came from, used in error messages.
+
+        Raises:
+            ParameterError: On an unknown key or a value that is not allowed.
+        """
+        values = dict(self.values)
+        for key, value in updates.items():
+            values[key] = lookup(key, source).check(value, source)
+        result = Params(values)
+        result.check_relations(source)
+        return result
+
+    def check_relations(self, source: str) -> None:
+        """Check constraints that involve more than one parameter.
+
+        Raises:
+            ParameterError: If a constraint between parameters is violated.
+        """
+        o, p = self.org, self.participation
+        if o.unofficial_group_size_max < o.unofficial_group_size_min:
+            raise ParameterError(source, "org.unofficial_group_size_max",
+                                 o.unofficial_group_size_max,
+                                 f"allowed: at least org.unofficial_group_size_min "
+                                 f"({o.unofficial_group_size_min})")
+        if o.unofficial_energy_max < o.unofficial_energy_min:
+            raise ParameterError(source, "org.unofficial_energy_max", o.unofficial_energy_max,
+                                 f"allowed: at least org.unofficial_energy_min "
+                                 f"({o.unofficial_energy_min})")
+        if o.divisions > o.employees:
+            raise ParameterError(source, "org.divisions", o.divisions,
+                                 f"allowed: at most org.employees ({o.employees})")
+        if o.informal_degree % 2:
+            raise ParameterError(source, "org.informal_degree", o.informal_degree,
+                                 "allowed: an even number (ties come in ring-lattice pairs)")
+        if p.threshold_type == "fraction" and p.threshold_mean > 1:
+            raise ParameterError(source, "participation.threshold_mean", p.threshold_mean,
+                                 "allowed: at most 1 when participation.threshold_type is "
+                                 "'fraction'")
+
+    def nested(self) -> dict[str, dict[str, Value]]:
+        """Return the values as ``{section: {name: value}}``, in schema order."""
+        out: dict[str, dict[str, Value]] = {}
+        for p in SCHEMA:
+            out.setdefault(p.section, {})[p.name] = self.values[p.key]
+        return out
+
+    def diff(self, other: Params) -> dict[str, tuple[Value, Value]]:
+        """Return ``{key: (self_value, other_value)}`` for every key where the two differ."""
+        return {k: (v, other.values[k]) for k, v in self.values.items() if other.values[k] != v}
+
+
+def iter_params(section: str | None = None) -> Iterable[Param]:
+    """Iterate over the schema, optionally restricted to one section."""
+    return (p for p in SCHEMA if section is None or p.section == section)

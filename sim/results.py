@@ -1,0 +1,119 @@
+"""Writing results: time series as Parquet and CSV, and the manifest.
+
+Files are written to a temporary name in the same folder and moved into place, so an interrupted
+run never leaves a half-written file, and a file is only replaced once its successor is complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+__all__ = [
+    "atomic_write",
+    "git_commit",
+    "package_versions",
+    "timeseries_table",
+    "write_json",
+    "write_table",
+]
+
+INTEGER_KPIS = ("step", "active_communities", "dormant_communities", "meetings",
+                "standards_adopted", "standards_correct")
+
+
+def atomic_write(path: Path, write: Any) -> None:
+    """Write a file through a temporary file in the same folder, then move it into place.
+
+    Args:
+        path: Final path.
+        write: Callable taking the temporary path and writing the content there.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def timeseries_table(columns: Mapping[str, np.ndarray],
+                     keys: Mapping[str, Any] | None = None) -> pa.Table:
+    """Build the time-series table: key columns (scenario, seed, ...) then one column per KPI.
+
+    Counts are stored as integers, everything else as float64.
+    """
+    length = len(next(iter(columns.values())))
+    arrays: dict[str, pa.Array] = {}
+    for name, value in (keys or {}).items():
+        arrays[name] = pa.array([value] * length)
+    for name, values in columns.items():
+        if name in INTEGER_KPIS:
+            arrays[name] = pa.array(values.astype(np.int64))
+        else:
+            arrays[name] = pa.array(values.astype(np.float64))
+    return pa.table(arrays)
+
+
+def write_table(table: pa.Table, path_without_suffix: Path, csv: bool = True) -> list[Path]:
+    """Write a table as ``.parquet`` (and ``.csv``); return the paths written."""
+    parquet = path_without_suffix.with_suffix(".parquet")
+    atomic_write(parquet, lambda p: pq.write_table(table, p, compression="zstd"))
+    written = [parquet]
+    if csv:
+        text = path_without_suffix.with_suffix(".csv")
+        atomic_write(text, lambda p: pacsv.write_csv(table, p))
+        written.append(text)
+    return written
+
+
+def write_json(data: Mapping[str, Any], path: Path) -> Path:
+    """Write pretty, key-ordered JSON atomically."""
+    text = json.dumps(data, indent=2, sort_keys=False, default=str) + "\n"
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    return path
+
+
+def git_commit(cwd: Path | None = None) -> str | None:
+    """The commit of the source tree (with ``-dirty`` if it has changes), or ``None``."""
+    where = cwd or Path(__file__).resolve().parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=where, capture_output=True,
+                                text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=where, capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return commit + ("-dirty" if dirty.strip() else "")
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and of the packages that shape results."""
+    versions = {"python": platform.python_version()}
+    for name in ("orglearn", "mesa", "numpy", "scipy", "pyarrow"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def now_utc() -> str:
+    """Current time, ISO 8601 in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()

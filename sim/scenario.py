@@ -1,0 +1,161 @@
+"""Scenario files: TOML <-> :class:`sim.params.Params`, with overrides and clear errors.
+
+A scenario file maps onto the schema one to one: each TOML table is a schema section and each
+key a parameter of that section. Keys a file leaves out keep their schema defaults, so a variant
+scenario lists only what makes it different. ``--set section.key=value`` overrides a value after
+the file is read. Every problem is reported as one line naming the file, the key, the value and
+what is allowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from sim.params import SCHEMA, Param, ParameterError, Params, lookup, sections
+
+__all__ = [
+    "ScenarioError",
+    "file_digest",
+    "load_scenario",
+    "params_from_mapping",
+    "parse_overrides",
+    "to_toml",
+]
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be read (missing, unreadable, not TOML, wrong shape)."""
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file, turning every failure into a one-line :class:`ScenarioError`."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{path}: is a directory, not a scenario file") from None
+    except OSError as error:
+        raise ScenarioError(f"{path}: cannot be read ({error.strerror})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"{path}: not valid TOML ({error})") from None
+
+
+def params_from_mapping(data: Mapping[str, Any], source: str,
+                        base: Params | None = None) -> Params:
+    """Turn ``{section: {key: value}}`` into validated :class:`Params`.
+
+    Args:
+        data: Nested mapping as read from TOML.
+        source: Where it came from, used in error messages.
+        base: Values for keys the mapping leaves out; schema defaults when ``None``.
+
+    Raises:
+        ParameterError: On an unknown section or key, a wrong type or an out-of-range value.
+    """
+    known = sections()
+    flat: dict[str, Any] = {}
+    for section, table in data.items():
+        if section not in known:
+            raise ParameterError(source, section, "(unknown section)",
+                                 "allowed sections: " + ", ".join(known))
+        if not isinstance(table, Mapping):
+            raise ParameterError(source, section, table,
+                                 f"allowed: a table [{section}] of parameters")
+        for name, value in table.items():
+            key = f"{section}.{name}"
+            lookup(key, source)
+            if isinstance(value, Mapping):
+                raise ParameterError(source, key, value, lookup(key, source).allowed())
+            flat[key] = value
+    return (base or Params()).replace(flat, source)
+
+
+def parse_overrides(items: Iterable[str], source: str = "--set") -> dict[str, Any]:
+    """Parse ``section.key=value`` strings into validated values.
+
+    Raises:
+        ParameterError: If an item has no ``=``, names an unknown key or gives a bad value.
+    """
+    parsed: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep:
+            raise ParameterError(source, key or item, item, "allowed: section.key=value")
+        parsed[key] = lookup(key, source).parse(text.strip(), source)
+    return parsed
+
+
+def load_scenario(path: str | Path, overrides: Iterable[str] = (),
+                  **options: Any) -> Params:
+    """Load a scenario file, apply ``--set`` overrides and options such as ``seed``/``steps``.
+
+    Args:
+        path: Scenario TOML file.
+        overrides: ``section.key=value`` strings.
+        **options: ``seed`` and ``steps`` shortcuts for ``run.seed`` and ``run.steps``;
+            ``None`` values are ignored.
+
+    Raises:
+        ScenarioError: If the file cannot be read as TOML.
+        ParameterError: If a key or value is not allowed.
+    """
+    path = Path(path)
+    params = params_from_mapping(read_toml(path), str(path))
+    updates = parse_overrides(overrides)
+    for name, value in options.items():
+        if value is not None:
+            updates[f"run.{name}"] = lookup(f"run.{name}", f"--{name}").check(value, f"--{name}")
+    return params.replace(updates, "--set") if updates else params
+
+
+def file_digest(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, for manifests."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(value)
+
+
+def _comment(p: Param) -> str:
+    parts = [p.help]
+    if p.unit:
+        parts.append(f"Unit: {p.unit}.")
+    parts.append(p.allowed().replace("allowed: ", "Allowed: ") + ".")
+    if p.source:
+        parts.append(f"Source: {p.source}.")
+    return " ".join(parts)
+
+
+def to_toml(params: Params | None = None, *, comments: bool = True, width: int = 99) -> str:
+    """Render parameters as a scenario file, every key with its help text as a comment.
+
+    Args:
+        params: Values to write; schema defaults when ``None``.
+        comments: Whether to write the help comments.
+        width: Wrap comments at this width.
+    """
+    params = params or Params()
+    lines: list[str] = []
+    current = None
+    for p in SCHEMA:
+        if p.section != current:
+            lines.extend(([""] if lines else []) + [f"[{p.section}]"])
+            current = p.section
+        if comments:
+            lines.extend(textwrap.wrap(_comment(p), width, initial_indent="# ",
+                                       subsequent_indent="# "))
+        lines.append(f"{p.name} = {_toml_value(params[p.key])}")
+    return "\n".join(lines) + "\n"
