@@ -39,7 +39,7 @@ from sim.metrics import Recorder
 from sim.org import Organisation, build_synthetic
 from sim.params import Params
 from sim.rng import Streams
-from sim.state import BY_TIES, ORG_WIDE, State
+from sim.state import BY_TIES, ORG_WIDE, Engagement, State
 from sim.strategies import make_strategy
 
 __all__ = ["LearningModel"]
@@ -84,12 +84,24 @@ class LearningModel(mesa.Model):
             for i in range(self.org.n)
         ]
         self.communities: dict[int, Community] = {}
-        for members, energy in zip(self.org.groups, self.org.group_energy, strict=True):
-            group = self.launch_community(official=False, scope=BY_TIES, energy=float(energy))
-            communities.enrol(self.state, params, members, group.index)
+        self._seed_unofficial_groups()
         communities.refresh_status(self.state, params)
         self.recorder = Recorder()
         self.recorder.record(self.state)
+
+    def _seed_unofficial_groups(self) -> None:
+        """Open the organisation's existing unofficial groups with their members.
+
+        A group's starting energy is also the chance that each of its members already
+        contributes: energetic groups are the ones where people share.
+        """
+        rng = self.streams["groups"]
+        for members, energy in zip(self.org.groups, self.org.group_energy, strict=True):
+            group = self.launch_community(official=False, scope=BY_TIES, energy=float(energy))
+            communities.enrol(self.state, self.params, members, group.index)
+            joined = members[self.state.communities.members[members, group.index]]
+            active = joined[rng.random(joined.size) < energy]
+            self.state.employees.engagement[active] = Engagement.CONTRIBUTOR
 
     def launch_community(self, *, official: bool, scope: int = ORG_WIDE, energy: float = 0.0,
                          cadence: int | None = None, compulsory: bool = False) -> Community:

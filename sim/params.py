@@ -239,15 +239,15 @@ SCHEMA: tuple[Param, ...] = (
       "are a share of one's ties ('fraction', Watts 2002) or a number of ties ('count', "
       "Centola & Macy 2007).", choices=("fraction", "count"),
       source="Watts (2002), PNAS 99(9); Centola & Macy (2007), AJS 113(3)"),
-    P("participation", "threshold_mean", 0.15, "Threshold contagion: mean threshold (a share of "
+    P("participation", "threshold_mean", 0.3, "Threshold contagion: mean threshold (a share of "
       "ties, or a number of ties when threshold_type is 'count').", unit="share or ties",
       low=0.0, high=1000.0, source="Watts (2002), PNAS 99(9)"),
-    P("participation", "threshold_sd", 0.05, "Threshold contagion: standard deviation of "
+    P("participation", "threshold_sd", 0.1, "Threshold contagion: standard deviation of "
       "thresholds across people (normal, clipped at 0).", unit="share or ties",
       low=0.0, high=1000.0),
-    P("participation", "join_rate", 0.5, "Threshold contagion: weekly chance of joining once "
+    P("participation", "join_rate", 0.1, "Threshold contagion: weekly chance of joining once "
       "one's threshold is met.", unit="per week", low=0.0, high=1.0),
-    P("participation", "invitation_acceptance", 0.3, "Chance that an aware employee accepts a "
+    P("participation", "invitation_acceptance", 0.15, "Chance that an aware employee accepts a "
       "personal invitation to a community in the week it is made.", unit="probability",
       low=0.0, high=1.0),
     P("participation", "max_memberships", 1, "Most communities an ordinary employee belongs to "
@@ -256,13 +256,13 @@ SCHEMA: tuple[Param, ...] = (
       "belongs to at once.", unit="communities", low=1, high=100),
     P("participation", "initial_motivation", 0.6, "Mean motivation to take part in learning "
       "(Beta distributed across people).", unit="0-1", low=0.01, high=0.99),
-    P("participation", "contribute_rate", 0.06, "Weekly chance that a fully motivated lurker in "
+    P("participation", "contribute_rate", 0.04, "Weekly chance that a fully motivated lurker in "
       "a community at full energy starts contributing.", unit="per week", low=0.0, high=1.0),
     P("participation", "champion_rate", 0.02, "Weekly chance that a fully motivated, fully "
       "recognised contributor becomes a champion.", unit="per week", low=0.0, high=1.0),
     P("participation", "lapse_rate", 0.05, "Weekly chance that an unmotivated contributor or "
       "champion steps back one rung.", unit="per week", low=0.0, high=1.0),
-    P("participation", "dropout_rate", 0.02, "Weekly chance that an unmotivated, fully fatigued "
+    P("participation", "dropout_rate", 0.04, "Weekly chance that an unmotivated, fully fatigued "
       "participant leaves their communities.", unit="per week", low=0.0, high=1.0),
     P("participation", "fatigue_per_meeting", 0.1, "Fatigue added by each meeting attended.",
       unit="0-1", low=0.0, high=1.0),

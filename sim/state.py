@@ -42,6 +42,9 @@ class Engagement(IntEnum):
     CONTRIBUTOR = 3
     CHAMPION = 4
 
+    def __str__(self) -> str:
+        return self.name.lower()
+
 
 class Status(IntEnum):
     """Life-cycle status of a community."""
@@ -51,6 +54,9 @@ class Status(IntEnum):
     ACTIVE = 1
     DORMANT = 2
     """Energy stayed below the dormancy threshold too long: it no longer meets."""
+
+    def __str__(self) -> str:
+        return self.name.lower()
 
 
 def random_beliefs(rng: np.random.Generator, rows: int, m: int) -> np.ndarray:

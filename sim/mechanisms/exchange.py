@@ -41,7 +41,8 @@ def act(beliefs: np.ndarray, reality: np.ndarray, rng: np.random.Generator) -> n
         reality: ``(m,)`` in {-1, +1}.
         rng: Random stream for the guesses.
     """
-    guess = np.where(rng.random(beliefs.shape) < 0.5, -1, 1).astype(np.int8)
+    bits = np.unpackbits(np.frombuffer(rng.bytes(-(-beliefs.size // 8)), np.uint8))
+    guess = (2 * bits[: beliefs.size].astype(np.int8) - 1).reshape(beliefs.shape)  # fair +-1
     actions = np.where(beliefs != 0, beliefs, guess)
     return (actions == reality[None, :]).sum(axis=1).astype(np.int32)
 

@@ -1,0 +1,100 @@
+import numpy as np
+import pytest
+
+from sim.mechanisms import communities
+from sim.state import ORG_WIDE, Status
+from tests.conftest import make_state, small_params
+
+
+def test_energy_grows_with_contributions_and_decays_without():
+    params = small_params(community__facilitation_energy=0.0)
+    state = make_state(params)
+    a = communities.launch(state, params, official=False, energy=0.5)
+    b = communities.launch(state, params, official=False, energy=0.5)
+    communities.enrol(state, params, np.arange(0, 10), a)
+    communities.enrol(state, params, np.arange(10, 20), b)
+    state.week.contributions[a] = 5.0
+    communities.update_energy(state, params)
+    cp = params.community
+    assert state.communities.energy[a] == pytest.approx(min(1, 0.5 * (1 - cp.energy_decay)
+                                                            + cp.energy_gain * 5 / 10))
+    assert state.communities.energy[b] == pytest.approx(0.5 * (1 - cp.energy_decay))
+
+
+def test_energy_is_spread_thin_in_large_communities():
+    params = small_params(community__facilitation_energy=0.0)
+    state = make_state(params)
+    small = communities.launch(state, params, official=False)
+    large = communities.launch(state, params, official=False)
+    communities.enrol(state, params, np.arange(0, 10), small)
+    communities.enrol(state, params, np.arange(10, 200), large)
+    state.week.contributions[[small, large]] = 3.0
+    communities.update_energy(state, params)
+    assert state.communities.energy[small] > 10 * state.communities.energy[large]
+
+
+def test_facilitation_feeds_official_communities_only():
+    params = small_params()
+    state = make_state(params)
+    official = communities.launch(state, params, official=True)
+    unofficial = communities.launch(state, params, official=False)
+    communities.update_energy(state, params)
+    assert state.communities.energy[official] == pytest.approx(
+        params.community.facilitation_energy)
+    assert state.communities.energy[unofficial] == 0.0
+
+
+def test_low_energy_makes_a_community_dormant_and_dormant_ones_do_not_meet():
+    params = small_params(community__facilitation_energy=0.0, community__dormancy_weeks=4)
+    state = make_state(params)
+    k = communities.launch(state, params, official=True, scope=ORG_WIDE, cadence=1)
+    communities.enrol(state, params, np.arange(20), k)
+    communities.refresh_status(state, params)
+    assert state.communities.status[k] == Status.ACTIVE
+    assert communities.schedule_meetings(state)[k]
+    for _ in range(3):
+        communities.update_energy(state, params)
+    assert state.communities.status[k] == Status.ACTIVE
+    communities.update_energy(state, params)
+    assert state.communities.status[k] == Status.DORMANT
+    communities.refresh_status(state, params)
+    assert state.communities.status[k] == Status.DORMANT
+    assert not communities.schedule_meetings(state)[k]
+    assert not communities.open_to(state, np.array([k])).any()
+
+
+def test_communities_need_enough_members_and_meet_at_their_cadence():
+    params = small_params(community__min_members=5)
+    state = make_state(params)
+    k = communities.launch(state, params, official=True, cadence=3)
+    communities.enrol(state, params, np.arange(4), k)
+    communities.refresh_status(state, params)
+    assert state.communities.status[k] == Status.FORMING
+    communities.enrol(state, params, np.arange(5), k)
+    communities.refresh_status(state, params)
+    meets = []
+    for week in range(0, 7):
+        state.step = week
+        meets.append(bool(communities.schedule_meetings(state)[k]))
+    assert meets == [True, False, False, True, False, False, True]
+
+
+def test_membership_cap_is_respected():
+    params = small_params(participation__max_memberships=1)
+    state = make_state(params)
+    a = communities.launch(state, params, official=True)
+    b = communities.launch(state, params, official=True)
+    ordinary = np.flatnonzero(~state.employees.is_spanner)[:10]
+    communities.enrol(state, params, ordinary, a)
+    communities.enrol(state, params, ordinary, b)
+    assert state.communities.members[ordinary, a].all()
+    assert not state.communities.members[ordinary, b].any()
+
+
+def test_launching_beyond_capacity_fails_clearly():
+    params = small_params(community__max_communities=2)
+    state = make_state(params)
+    communities.launch(state, params, official=True)
+    communities.launch(state, params, official=True)
+    with pytest.raises(communities.CapacityError, match="max_communities"):
+        communities.launch(state, params, official=True)

@@ -1,0 +1,129 @@
+import numpy as np
+import scipy.sparse as sp
+
+from sim.mechanisms import communities
+from sim.mechanisms.exchange import act, exchange_step
+from sim.state import ORG_WIDE, Engagement
+from tests.conftest import make_state, small_params
+
+
+def with_code_community(state, params, code_value=1):
+    """Everyone is a member of one community whose code is all `code_value`."""
+    k = communities.launch(state, params, official=True, scope=ORG_WIDE)
+    communities.enrol(state, params, np.arange(state.employees.n), k)
+    state.communities.code[k] = code_value
+    state.week.primary[:] = k
+    state.week.attending[:] = k
+    state.week.meets[k] = True
+    return k
+
+
+def test_act_guesses_only_where_beliefs_are_unknown(rng):
+    reality = np.array([1, -1, 1, 1], np.int8)
+    known = np.array([[1, -1, 1, 1], [-1, 1, -1, -1]], np.int8)
+    assert act(known, reality, rng).tolist() == [4, 0]
+    scores = np.array([act(np.zeros((1, 4), np.int8), reality, rng)[0] for _ in range(3000)])
+    assert abs(scores.mean() - 2.0) < 0.1
+
+
+def test_without_socialisation_no_belief_moves_toward_a_code(rng):
+    params = small_params()
+    state = make_state(params)
+    with_code_community(state, params)
+    before = state.employees.beliefs.copy()
+    for _ in range(10):
+        exchange_step(state, params, rng)
+    assert np.array_equal(state.employees.beliefs, before)
+
+
+def test_with_full_socialisation_every_belief_steps_toward_the_code(rng):
+    params = small_params(knowledge__socialisation_rate=1.0)
+    state = make_state(params)
+    with_code_community(state, params, code_value=1)
+    before = state.employees.beliefs.copy()
+    exchange_step(state, params, rng)
+    assert np.array_equal(state.employees.beliefs, np.minimum(before + 1, 1))
+
+
+def test_lurkers_who_only_read_socialise_at_the_reduced_rate(rng):
+    params = small_params(knowledge__socialisation_rate=1.0, knowledge__lurker_socialisation=0.0)
+    state = make_state(params)
+    with_code_community(state, params)
+    state.week.attending[:] = -1  # nobody meets this week; they could only read
+    before = state.employees.beliefs.copy()
+    exchange_step(state, params, rng)
+    assert np.array_equal(state.employees.beliefs, before)
+
+
+def test_without_ties_there_is_no_peer_learning(rng):
+    params = small_params(knowledge__peer_learning_rate=1.0,
+                          culture__psychological_safety=1.0, culture__competitiveness=0.0)
+    n = params.org.employees
+    state = make_state(params, ties=sp.csr_array((n, n)))
+    before = state.employees.beliefs.copy()
+    for _ in range(5):
+        exchange_step(state, params, rng)
+        assert state.week.exchanges_total == 0
+    assert np.array_equal(state.employees.beliefs, before)
+
+
+def test_with_ties_people_learn_from_better_colleagues(rng):
+    params = small_params(knowledge__peer_learning_rate=1.0,
+                          culture__psychological_safety=1.0, culture__competitiveness=0.0)
+    state = make_state(params)
+    reality = state.world.reality
+    before = (state.employees.beliefs @ reality).mean()
+    for _ in range(20):
+        exchange_step(state, params, rng)
+    assert state.week.exchanges_total > 0
+    assert (state.employees.beliefs @ reality).mean() > before + 1
+
+
+def test_competition_shuts_peer_learning_down(rng):
+    params = small_params(knowledge__peer_learning_rate=1.0, culture__competitiveness=1.0)
+    state = make_state(params)
+    before = state.employees.beliefs.copy()
+    exchange_step(state, params, rng)
+    assert np.array_equal(state.employees.beliefs, before)
+
+
+def test_attendees_learn_from_contributors_at_meetings(rng):
+    params = small_params(knowledge__meeting_learning_rate=1.0, culture__psychological_safety=1.0)
+    n = params.org.employees
+    state = make_state(params, ties=sp.csr_array((n, n)))
+    with_code_community(state, params, code_value=0)
+    expert = 0
+    state.employees.beliefs[:] = 0
+    state.employees.beliefs[expert] = state.world.reality
+    state.employees.engagement[:] = Engagement.LURKER
+    state.employees.engagement[expert] = Engagement.CONTRIBUTOR
+    exchange_step(state, params, rng)
+    learned = (state.employees.beliefs[1:] == state.world.reality).all(axis=1)
+    # Everyone who scored below the expert (all but the luckiest guessers) copies the expert.
+    assert learned.mean() > 0.95
+    assert state.week.exchanges_total == learned.sum()
+
+
+def test_nobody_learns_at_a_meeting_without_contributors(rng):
+    params = small_params(knowledge__meeting_learning_rate=1.0, culture__psychological_safety=1.0)
+    n = params.org.employees
+    state = make_state(params, ties=sp.csr_array((n, n)))
+    with_code_community(state, params, code_value=0)
+    state.employees.engagement[:] = Engagement.LURKER
+    before = state.employees.beliefs.copy()
+    exchange_step(state, params, rng)
+    assert np.array_equal(state.employees.beliefs, before)
+
+
+def test_beliefs_stay_ternary_under_every_channel_at_once(rng):
+    params = small_params(knowledge__socialisation_rate=1.0, knowledge__peer_learning_rate=1.0,
+                          knowledge__meeting_learning_rate=1.0,
+                          standards__formal_learning_rate=1.0, culture__competitiveness=0.0)
+    state = make_state(params)
+    with_code_community(state, params, code_value=-1)
+    state.world.standards[:] = 1
+    state.employees.engagement[::3] = Engagement.CONTRIBUTOR
+    for _ in range(10):
+        exchange_step(state, params, rng)
+        assert set(np.unique(state.employees.beliefs)) <= {-1, 0, 1}
+        assert state.employees.beliefs.dtype == np.int8

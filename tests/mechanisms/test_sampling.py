@@ -1,0 +1,44 @@
+import numpy as np
+import scipy.sparse as sp
+
+from sim.mechanisms.sampling import choose_per_row, pick_in_groups, sample_neighbour, step_toward
+
+
+def test_choose_per_row_follows_weights_and_skips_zero_rows(rng):
+    weights = np.array([[0.0, 1.0, 3.0], [0.0, 0.0, 0.0], [5.0, 0.0, 0.0]])
+    picks = np.array([choose_per_row(weights, rng) for _ in range(4000)])
+    assert (picks[:, 1] == -1).all()
+    assert (picks[:, 2] == 0).all()
+    assert set(np.unique(picks[:, 0])) == {1, 2}
+    assert abs((picks[:, 0] == 2).mean() - 0.75) < 0.03
+
+
+def test_sample_neighbour_picks_neighbours_in_proportion_to_trust(rng):
+    ties = sp.csr_array(np.array([[0, 1.0, 0.0, 3.0], [1.0, 0, 0, 0], [0, 0, 0, 0],
+                                  [3.0, 0, 0, 0]]))
+    draws = [sample_neighbour(ties, rng) for _ in range(4000)]
+    who = np.array([d[0] for d in draws])
+    weight = np.array([d[1] for d in draws])
+    assert set(np.unique(who[:, 0])) == {1, 3}
+    assert abs((who[:, 0] == 3).mean() - 0.75) < 0.03
+    assert (who[:, 1] == 0).all() and (who[:, 3] == 0).all()
+    assert (who[:, 2] == -1).all() and (weight[:, 2] == 0).all()
+    assert np.allclose(weight[:, 0], np.where(who[:, 0] == 3, 3.0, 1.0))
+
+
+def test_pick_in_groups_never_picks_self_or_another_group(rng):
+    items = np.array([10, 11, 12, 20])
+    item_group = np.array([0, 0, 0, 1])
+    queries = np.array([10, 11, 20, 30])
+    query_group = np.array([0, 0, 1, 2])
+    for _ in range(200):
+        chosen = pick_in_groups(item_group, query_group, items, queries, 3, rng)
+        assert chosen[0] in (11, 12) and chosen[1] in (10, 12)
+        assert chosen[2] == -1  # the only item of group 1 is the query itself
+        assert chosen[3] == -1  # group 2 has no items
+
+
+def test_step_toward_moves_one_step():
+    beliefs = np.array([-1, -1, 0, 0, 1, 1], np.int8)
+    target = np.array([1, -1, 1, -1, -1, 1], np.int8)
+    assert step_toward(beliefs, target).tolist() == [1, 0, 1, -1, -1, 0]
