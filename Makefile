@@ -23,7 +23,7 @@ run: $(STAMP)
 	$(VENV)/bin/orglearn run scenarios/default.toml --out results/default
 
 test: $(STAMP)
-	$(PY) -m pytest -n 2 -p no:cacheprovider
+	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sim tests benchmarks

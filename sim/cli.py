@@ -12,7 +12,6 @@ from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -36,6 +35,22 @@ out_console = Console(highlight=False)
 BAD_INPUT = 2
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out_console.print(f"orglearn {version('orglearn')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Simulate how learning spreads through an organisation."""
+
+
 class BadInput(Exception):
     """An error in what the user gave us; printed as one line, exit code 2."""
 
@@ -55,8 +70,13 @@ def _user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _check_out_dir(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise BadInput(f"--out {out}: exists and is not a folder; give a folder path")
+    """Fail early, before running anything, if ``out`` cannot be a folder."""
+    for folder in (out, *out.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise BadInput(f"--out {out}: {folder} exists and is not a folder; "
+                               "give a folder path")
+            return
 
 
 @app.command()
@@ -65,8 +85,8 @@ def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
     set_: Annotated[list[str] | None, typer.Option(
         "--set", help="Override a parameter: section.key=value (repeatable).")] = None,
-    seed: Annotated[int | None, typer.Option(help="Root seed (run.seed).")] = None,
-    steps: Annotated[int | None, typer.Option(help="Weeks to simulate (run.steps).")] = None,
+    seed: Annotated[str | None, typer.Option(help="Root seed (run.seed).")] = None,
+    steps: Annotated[str | None, typer.Option(help="Weeks to simulate (run.steps).")] = None,
     out: Annotated[Path | None, typer.Option(
         help="Output folder [default: results/run-<scenario name>].")] = None,
 ) -> None:
@@ -93,17 +113,15 @@ def list_(what: Annotated[str, typer.Argument(help="strategies, scenarios or par
     """List strategies, scenarios or parameters."""
     if what == "strategies":
         for name, summary in describe():
-            out_console.print(f"{name:22} {summary}")
+            typer.echo(f"{name:22} {summary}")
     elif what == "scenarios":
         for path in sorted(Path("scenarios").glob("*.toml")):
             params = load_scenario(path)
-            out_console.print(f"{str(path):40} {params.scenario.description}")
+            typer.echo(f"{str(path):40} {params.scenario.description}")
     elif what == "params":
-        table = Table("key", "default", "allowed", "unit", "help", show_lines=False)
         for p in SCHEMA:
-            table.add_row(p.key, repr(p.default), p.allowed().replace("allowed: ", ""),
-                          p.unit, p.help)
-        out_console.print(table)
+            unit = f" [{p.unit}]" if p.unit else ""
+            typer.echo(f"{p.key} = {p.default!r}{unit}  ({p.allowed()})\n    {p.help}")
     else:
         raise BadInput(f"list {what!r}: unknown; allowed: strategies, scenarios, params")
 
@@ -141,10 +159,18 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``orglearn`` console script."""
     try:
         code = app(args=argv, prog_name="orglearn", standalone_mode=False)
-    except click.UsageError as error:
-        print(f"orglearn: error: {error.format_message()} (see orglearn --help)", file=sys.stderr)
-        sys.exit(BAD_INPUT)
-    except click.Abort:
+    except typer.Abort:
+        print("orglearn: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except typer.TyperException as error:  # Typer's usage errors (unknown option, bad value)
+        message = str(getattr(error, "format_message", error.__str__)())
+        if type(error).__name__ == "NoArgsIsHelpError":  # plain `orglearn`: show the help
+            print(message, file=sys.stderr)
+            sys.exit(BAD_INPUT)
+        message = " ".join(message.split())
+        print(f"orglearn: error: {message} (see orglearn --help)", file=sys.stderr)
+        sys.exit(getattr(error, "exit_code", BAD_INPUT))
+    except KeyboardInterrupt:
         print("orglearn: interrupted", file=sys.stderr)
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)

@@ -107,15 +107,17 @@ class LearningModel(mesa.Model):
                          cadence: int | None = None, compulsory: bool = False) -> Community:
         """Open a community and return its agent (see :func:`sim.mechanisms.communities.launch`).
 
-        A new community takes the first free slot; if an old, emptied community held that slot,
-        its agent is replaced.
+        A new community takes the first free slot (slots of closed communities are reused).
         """
         index = communities.launch(self.state, self.params, official=official, scope=scope,
                                    energy=energy, cadence=cadence, compulsory=compulsory)
-        if index in self.communities:
-            self.communities[index].remove()
         self.communities[index] = Community(self, index)
         return self.communities[index]
+
+    def _forget_closed_communities(self) -> None:
+        """Remove the agents of communities whose slots were closed this week."""
+        for index in [i for i in self.communities if not self.state.communities.used[i]]:
+            self.communities.pop(index).remove()
 
     def step(self) -> None:
         """Advance one week: the seven phases in the order documented in this module."""
@@ -125,6 +127,7 @@ class LearningModel(mesa.Model):
         turnover_step(state, params, streams["turnover"])
         turbulence_step(state, params, streams["turbulence"])
         participation_step(state, params, streams["participation"])
+        self._forget_closed_communities()
         exchange_step(state, params, streams["exchange"])
         exploration_step(state, params, streams["exploration"])
         code_learning_step(state, params, streams["code"])

@@ -45,7 +45,8 @@ class ParameterError(ValueError):
 
     def __init__(self, source: str, key: str, value: Any, allowed: str) -> None:
         self.source, self.key, self.value, self.allowed = source, key, value, allowed
-        super().__init__(f"{source}: {key} = {value!r} is not allowed; {allowed}")
+        message = f"{source}: {key} = {value!r} is not allowed; {allowed}"
+        super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"))
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,8 @@ SCHEMA: tuple[Param, ...] = (
     P("org", "formal_trust_bonus", 0.2, "Trust added to reporting-line and team ties "
       "(capped at 1).", unit="0-1", low=0.0, high=1.0),
     P("org", "boundary_spanner_share", 0.03, "Share of employees given the boundary-spanner "
-      "role, picked by structural position (most ties reaching other divisions).", unit="share",
+      "role, picked by structural position (most other divisions reached, then most "
+      "cross-division ties).", unit="share",
       low=0.0, high=0.5, source="Burt (2004), AJS 110(2)"),
     P("org", "unofficial_groups", 5, "Number of existing unofficial groups (e.g. chat "
       "channels) at the start.", unit="groups", low=0, high=1000),
@@ -225,7 +227,8 @@ SCHEMA: tuple[Param, ...] = (
       choices=("linear", "threshold"),
       source="Bass (1969); Granovetter (1978); Watts (2002)"),
     P("participation", "awareness_rate", 0.02, "Weekly chance that an unaware employee hears of "
-      "the official learning network through communications (only while one exists).",
+      "the learning network through official communications (only while an official, "
+      "non-dormant community exists); word of mouth works regardless.",
       unit="per week", low=0.0, high=1.0),
     P("participation", "word_of_mouth", 0.3, "Weekly chance of becoming aware, multiplied by the "
       "trust-weighted share of one's ties who participate.", unit="per week", low=0.0, high=1.0),
@@ -250,6 +253,9 @@ SCHEMA: tuple[Param, ...] = (
     P("participation", "invitation_acceptance", 0.15, "Chance that an aware employee accepts a "
       "personal invitation to a community in the week it is made.", unit="probability",
       low=0.0, high=1.0),
+    P("participation", "official_pull", 0.05, "Weight with which an open official community "
+      "draws a joiner who has no tie to its members, relative to one tie of full trust to a "
+      "member.", unit="ties", low=0.0, high=100.0),
     P("participation", "max_memberships", 1, "Most communities an ordinary employee belongs to "
       "at once.", unit="communities", low=1, high=100),
     P("participation", "spanner_max_memberships", 3, "Most communities a boundary spanner "
@@ -257,21 +263,26 @@ SCHEMA: tuple[Param, ...] = (
     P("participation", "initial_motivation", 0.6, "Mean motivation to take part in learning "
       "(Beta distributed across people).", unit="0-1", low=0.01, high=0.99),
     P("participation", "contribute_rate", 0.04, "Weekly chance that a fully motivated lurker in "
-      "a community at full energy starts contributing.", unit="per week", low=0.0, high=1.0),
+      "a community at full energy, in a fully safe and non-competitive culture, starts "
+      "contributing; scaled by motivation x safety x (1 - competitiveness) x (0.5 + energy/2).",
+      unit="per week", low=0.0, high=1.0),
     P("participation", "champion_rate", 0.02, "Weekly chance that a fully motivated, fully "
       "recognised contributor becomes a champion.", unit="per week", low=0.0, high=1.0),
     P("participation", "lapse_rate", 0.05, "Weekly chance that an unmotivated contributor or "
       "champion steps back one rung.", unit="per week", low=0.0, high=1.0),
-    P("participation", "dropout_rate", 0.04, "Weekly chance that an unmotivated, fully fatigued "
-      "participant leaves their communities.", unit="per week", low=0.0, high=1.0),
+    P("participation", "dropout_rate", 0.04, "Weekly chance that a participant with no "
+      "effective motivation (motivation x (1 - fatigue) = 0) leaves their communities; scaled "
+      "by 1 - motivation x (1 - fatigue).", unit="per week", low=0.0, high=1.0),
     P("participation", "fatigue_per_meeting", 0.1, "Fatigue added by each meeting attended.",
       unit="0-1", low=0.0, high=1.0),
     P("participation", "fatigue_recovery", 0.15, "Share of fatigue that wears off each week.",
       unit="per week", low=0.0, high=1.0),
-    P("participation", "recognition_gain", 0.02, "Motivation a contributor gains per week at "
-      "full recognition.", unit="per week", low=0.0, high=1.0),
-    P("participation", "compulsory", False, "Whether official communities enrol everyone in "
-      "scope at launch ('a box to check') instead of inviting them."),
+    P("participation", "recognition_gain", 0.02, "Share of the gap to full motivation a "
+      "contributor closes per week at full recognition: gain x recognition x (1 - motivation).",
+      unit="per week", low=0.0, high=1.0),
+    P("participation", "compulsory", False, "Whether official communities enrol the people a "
+      "strategy invites ('a box to check') instead of letting them accept; compulsory "
+      "enrolment ignores the membership cap."),
     P("participation", "compulsion_penalty", 0.5, "Share of motivation lost by someone enrolled "
       "compulsorily.", unit="share", low=0.0, high=1.0,
       source="Wenger, McDermott & Snyder (2002), Cultivating Communities of Practice"),
@@ -303,8 +314,8 @@ SCHEMA: tuple[Param, ...] = (
     P("knowledge", "socialisation_rate", 0.1, "p1: per dimension and meeting, chance that a "
       "member's belief moves one step toward their community's code.", unit="probability",
       low=0.0, high=1.0, source="March (1991), Organization Science 2(1), p. 74"),
-    P("knowledge", "lurker_socialisation", 0.5, "Socialisation of lurkers (reading the "
-      "repository) relative to those who take part in meetings.", unit="share",
+    P("knowledge", "reading_socialisation", 0.5, "Socialisation in a week without a meeting "
+      "(reading the repository), relative to a week with one.", unit="share",
       low=0.0, high=1.0),
     P("knowledge", "code_learning_rate", 0.5, "p2: chance base for the code adopting the "
       "majority belief of its superior contributors, 1 - (1 - p2)^k.", unit="probability",
@@ -312,15 +323,18 @@ SCHEMA: tuple[Param, ...] = (
     P("knowledge", "code_learns_from", "contributors", "Who can teach a community's code: its "
       "'contributors' (contributors and champions) or all its 'members' (March's setting).",
       choices=("contributors", "members"), source="March (1991), Organization Science 2(1)"),
-    P("knowledge", "peer_learning_rate", 0.05, "Per dimension and week, chance of adopting a "
-      "better-performing colleague's belief, before trust, safety and competition.",
+    P("knowledge", "peer_learning_rate", 0.05, "Per dimension and week, chance of moving one "
+      "step toward a better-performing colleague's belief; scaled by trust x safety x "
+      "(1 - competitiveness).",
       unit="probability", low=0.0, high=1.0,
       source="Miller, Zhao & Calantone (2006), AMJ 49(4)"),
-    P("knowledge", "meeting_learning_rate", 0.2, "Per dimension and meeting, chance of adopting "
-      "the belief of a better-performing contributor met there, before safety.",
+    P("knowledge", "meeting_learning_rate", 0.2, "Per dimension and meeting, chance of moving "
+      "one step toward the belief of a better-performing contributor met there; scaled by "
+      "safety.",
       unit="probability", low=0.0, high=1.0),
     P("knowledge", "exploration_rate", 0.02, "Weekly chance that an employee runs an experiment "
-      "on one practice dimension.", unit="per week", low=0.0, high=1.0),
+      "on one practice dimension, at full psychological safety (scaled by safety).",
+      unit="per week", low=0.0, high=1.0),
     P("knowledge", "evaluation_accuracy", 0.7, "Chance that an experiment's evaluation reveals "
       "the right answer on its dimension.", unit="probability", low=0.0, high=1.0),
     # --- environment: March (1991) turnover and turbulence ---------------------------------------
@@ -333,8 +347,8 @@ SCHEMA: tuple[Param, ...] = (
     # --- standards: innovations that spread become standards -------------------------------------
     P("standards", "division_share", 0.6, "Share of divisions in which a practice must be held "
       "by a majority before it becomes a standard.", unit="share", low=0.0, high=1.0),
-    P("standards", "majority", 0.5, "Share of a division's employees who must hold a practice "
-      "for it to count as that division's.", unit="share", low=0.0, high=1.0),
+    P("standards", "majority", 0.5, "Share of a division's employees that holding a practice "
+      "must exceed for it to count as that division's.", unit="share", low=0.0, high=1.0),
     P("standards", "formal_learning_rate", 0.01, "Per dimension and week, chance that an "
       "employee's belief moves one step toward a standard (procedures, training).",
       unit="probability", low=0.0, high=1.0),
@@ -359,12 +373,13 @@ def sections() -> list[str]:
     return list(dict.fromkeys(p.section for p in SCHEMA))
 
 
-def lookup(key: str, source: str) -> Param:
+def lookup(key: str, source: str, value: Any = "(unknown key)") -> Param:
     """Find a parameter by dotted key.
 
     Args:
         key: Dotted key such as ``org.employees``.
         source: Where the key came from, used in the error message.
+        value: The value given for the key, shown in the error message.
 
     Raises:
         ParameterError: If there is no such parameter; the message suggests close matches.
@@ -374,7 +389,7 @@ def lookup(key: str, source: str) -> Param:
     except KeyError:
         close = difflib.get_close_matches(key, _BY_KEY, n=3, cutoff=0.6)
         hint = f"did you mean {', '.join(close)}?" if close else "see `orglearn list params`"
-        raise ParameterError(source, key, "(unknown key)", f"no such parameter; {hint}") from None
+        raise ParameterError(source, key, value, f"no such parameter; {hint}") from None
 
 
 class Section(Mapping[str, Value]):
@@ -449,7 +464,7 @@ class Params:
         """
         values = dict(self.values)
         for key, value in updates.items():
-            values[key] = lookup(key, source).check(value, source)
+            values[key] = lookup(key, source, value).check(value, source)
         result = Params(values)
         result.check_relations(source)
         return result

@@ -45,6 +45,9 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: cannot be read ({error.strerror})") from None
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"{path}: not valid TOML ({error})") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not a text file in UTF-8; a scenario is a TOML file") \
+            from None
 
 
 def params_from_mapping(data: Mapping[str, Any], source: str,
@@ -70,9 +73,9 @@ def params_from_mapping(data: Mapping[str, Any], source: str,
                                  f"allowed: a table [{section}] of parameters")
         for name, value in table.items():
             key = f"{section}.{name}"
-            lookup(key, source)
+            spec = lookup(key, source, value)
             if isinstance(value, Mapping):
-                raise ParameterError(source, key, value, lookup(key, source).allowed())
+                raise ParameterError(source, key, value, spec.allowed())
             flat[key] = value
     return (base or Params()).replace(flat, source)
 
@@ -89,7 +92,7 @@ def parse_overrides(items: Iterable[str], source: str = "--set") -> dict[str, An
         key = key.strip()
         if not sep:
             raise ParameterError(source, key or item, item, "allowed: section.key=value")
-        parsed[key] = lookup(key, source).parse(text.strip(), source)
+        parsed[key] = lookup(key, source, text.strip()).parse(text.strip(), source)
     return parsed
 
 
@@ -100,8 +103,8 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = (),
     Args:
         path: Scenario TOML file.
         overrides: ``section.key=value`` strings.
-        **options: ``seed`` and ``steps`` shortcuts for ``run.seed`` and ``run.steps``;
-            ``None`` values are ignored.
+        **options: ``seed`` and ``steps`` shortcuts for ``run.seed`` and ``run.steps``, as
+            numbers or as command-line text; ``None`` values are ignored.
 
     Raises:
         ScenarioError: If the file cannot be read as TOML.
@@ -112,7 +115,9 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = (),
     updates = parse_overrides(overrides)
     for name, value in options.items():
         if value is not None:
-            updates[f"run.{name}"] = lookup(f"run.{name}", f"--{name}").check(value, f"--{name}")
+            spec, source = lookup(f"run.{name}", f"--{name}"), f"--{name}"
+            parse = spec.parse if isinstance(value, str) else spec.check
+            updates[spec.key] = parse(value, source)
     return params.replace(updates, "--set") if updates else params
 
 

@@ -58,7 +58,7 @@ def make_strategy(name: str) -> Strategy:
 
 def invite(model: LearningModel, people: np.ndarray, community: int,
            rng: np.random.Generator) -> np.ndarray:
-    """Invite people to a community; return who joined.
+    """Invite people to a community; return who was enrolled.
 
     Invitees become aware. If the community is compulsory everyone is enrolled; otherwise each
     accepts with chance ``participation.invitation_acceptance``.
@@ -70,8 +70,7 @@ def invite(model: LearningModel, people: np.ndarray, community: int,
     compulsory = bool(state.communities.compulsory[community])
     accept = rng.random(people.size) < params.participation.invitation_acceptance
     joining = people if compulsory else people[accept]
-    communities.enrol(state, params, joining, community, compulsory=compulsory)
-    return joining
+    return communities.enrol(state, params, joining, community, compulsory=compulsory)
 
 
 @register

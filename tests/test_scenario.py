@@ -62,7 +62,7 @@ def write(tmp_path, text):
 
 
 @pytest.mark.parametrize("text, fragment", [
-    ("[org]\nemployes = 10\n", "org.employes = '(unknown key)'"),
+    ("[org]\nemployes = 10\n", "org.employes = 10 is not allowed; no such parameter"),
     ("[orgg]\nemployees = 10\n", "orgg = '(unknown section)'"),
     ("[org]\nemployees = 'ten'\n", "org.employees = 'ten' is not allowed; allowed: an integer"),
     ("[org]\nemployees = 1\n", "allowed: an integer in [2, 200000]"),

@@ -2,7 +2,7 @@
 
 A community's *code* is its collective memory, beliefs in {-1, 0, +1} per dimension, starting
 empty (all 0). After a meeting, the code learns from its *superior group*: the contributing
-members (or all members, see ``knowledge.code_learns_from``) whose score this week beat the
+attendees (or all attendees, see ``knowledge.code_learns_from``) whose score this week beat the
 code's own score, where the code also acts and guesses on its unknown dimensions (Chanda &
 Miller 2019 on March's original program). On each dimension where the superior group's majority
 belief differs from the code, the code adopts it with chance ``1 - (1 - p2)^k``, ``k`` being the
@@ -30,7 +30,8 @@ def code_learning_step(state: State, params: Params, rng: np.random.Generator) -
     else:
         teachers = e.engagement >= Engagement.CONTRIBUTOR
     met = np.flatnonzero(week.meets)
-    superior = c.members[:, met] & teachers[:, None] & (week.score[:, None] > code_score[met])
+    attended = week.attending[:, None] == met[None, :]
+    superior = attended & teachers[:, None] & (week.score[:, None] > code_score[met])
     # Float matmul: exact for these counts, and fast. margin = (+1 votes) - (-1 votes).
     margin = superior.T.astype(np.float64) @ e.beliefs.astype(np.float64)
     majority = np.sign(margin).astype(np.int8)

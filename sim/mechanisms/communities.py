@@ -66,8 +66,10 @@ def launch(
 
 
 def enrol(state: State, params: Params, people: np.ndarray, community: int,
-          compulsory: bool = False) -> None:
+          compulsory: bool = False) -> np.ndarray:
     """Make people members of a community (lurkers if they were not participating yet).
+
+    Voluntary enrolment respects each person's membership cap; compulsory enrolment does not.
 
     Args:
         state: Run state.
@@ -76,16 +78,20 @@ def enrol(state: State, params: Params, people: np.ndarray, community: int,
         community: Community index.
         compulsory: Enrolment is compulsory: those newly enrolled lose
             ``participation.compulsion_penalty`` of their motivation and cannot drop out.
+
+    Returns:
+        The indices of the people newly enrolled.
     """
     e = state.employees
-    people = np.asarray(people, dtype=np.int64)
-    room = state.communities.members[people].sum(axis=1) < e.max_memberships[people]
+    people = np.unique(np.asarray(people, dtype=np.int64))
+    room = compulsory | (state.communities.members[people].sum(axis=1) < e.max_memberships[people])
     new = people[room & ~state.communities.members[people, community]]
     state.communities.members[new, community] = True
     e.engagement[new] = np.maximum(e.engagement[new], Engagement.LURKER)
     if compulsory:
         e.motivation[new] *= 1.0 - params.participation.compulsion_penalty
         e.compulsory[new] = True
+    return new
 
 
 def leave(state: State, people: np.ndarray) -> None:
@@ -129,8 +135,12 @@ def update_energy(state: State, params: Params) -> None:
     low = c.used & (c.energy < cp.dormancy_threshold)
     c.low_weeks[:] = np.where(low, c.low_weeks + 1, 0)
     c.status[c.used & (c.low_weeks >= cp.dormancy_weeks)] = Status.DORMANT
+    # A dormant community comes back only if something (a strategy) lifts its energy.
     revived = c.used & (c.status == Status.DORMANT) & (c.energy >= 2 * cp.dormancy_threshold)
     c.status[revived] = Status.FORMING
+    # A dormant community that everyone has left is closed; its slot can be reused.
+    closed = c.used & (c.status == Status.DORMANT) & (c.size == 0)
+    c.used[closed] = False
 
 
 def open_to(state: State, cols: np.ndarray) -> np.ndarray:

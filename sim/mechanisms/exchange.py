@@ -13,7 +13,8 @@ their score is the number of dimensions acted on correctly. Beliefs then move on
   scored better, each differing dimension moves with chance ``meeting_learning_rate * safety``;
 * **codes** (socialisation, March 1991 p1): each participant moves toward the code (curated
   repository) of the community they turned to this week, with chance ``p1`` per dimension if they
-  attended its meeting and ``p1 * lurker_socialisation`` if they only read it;
+  attended its meeting and ``p1 * reading_socialisation`` in a week without a meeting
+  (reading the repository);
 * **standards**: everyone moves toward the organisation's standards with chance
   ``formal_learning_rate`` per dimension.
 
@@ -72,6 +73,7 @@ def exchange_step(state: State, params: Params, rng: np.random.Generator) -> Non
 
     week.score = act(beliefs, world.reality, rng)
     u_peer, u_meet, u_code, u_std = rng.random((4, n, m))
+    u_pick = rng.random(n)
     push = np.zeros((n, m), np.int16)
     within = total = 0
 
@@ -90,7 +92,7 @@ def exchange_step(state: State, params: Params, rng: np.random.Generator) -> Non
     attendees = np.flatnonzero(week.attending >= 0)
     speakers = attendees[e.engagement[attendees] >= Engagement.CONTRIBUTOR]
     met = pick_in_groups(week.attending[speakers], week.attending[attendees], speakers,
-                         attendees, c.capacity, rng)
+                         attendees, c.capacity, u_pick[attendees])
     ok = (met >= 0) & (week.score[np.maximum(met, 0)] > week.score[attendees])
     learners, sources = attendees[ok], met[ok]
     rate = np.full(learners.size, kp.meeting_learning_rate * culture.psychological_safety)
@@ -103,7 +105,7 @@ def exchange_step(state: State, params: Params, rng: np.random.Generator) -> Non
     readers = np.flatnonzero(week.primary >= 0)
     code = c.code[week.primary[readers]]
     rate = kp.socialisation_rate * np.where(week.attending[readers] >= 0, 1.0,
-                                            kp.lurker_socialisation)
+                                            kp.reading_socialisation)
     moves = (code != 0) & (code != beliefs[readers]) & (u_code[readers] < rate[:, None])
     push[readers] += step_toward(beliefs[readers], code) * moves
 

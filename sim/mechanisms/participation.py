@@ -8,12 +8,20 @@ peripheral participation, Lave & Wenger 1991; the 90-9-1 pattern, Nielsen 2006).
 * **Joining** spreads as *simple* contagion, a Bass (1969) hazard ``p + q s`` in the
   trust-weighted share ``s`` of one's ties who participate, or as *complex* contagion, where one
   joins (with chance ``join_rate``) once that share (Watts 2002) or that number of ties
-  (Centola & Macy 2007) reaches a personal threshold. A joiner picks one of the communities open
-  to them, in proportion to how many of their ties are members.
+  (Centola & Macy 2007) reaches a personal threshold; the spontaneous rate ``p`` applies in both
+  forms. A joiner picks one of the communities open to them with probability proportional to
+  its *exposure* (the summed trust of their ties to its members) plus ``official_pull`` for an
+  open official community.
 * **Climbing** from lurker to contributor needs motivation, psychological safety (Edmondson 1999),
   a non-competitive culture and an energetic community; champions need recognition.
 * **Fatigue** builds with each meeting attended and wears off; unmotivated or tired people lapse
   a rung or drop out. People enrolled compulsorily cannot drop out, but start less motivated.
+
+Order within the phase: every decision (awareness, joining, climbing, lapsing, dropping out,
+leaving dormant communities) is drawn from the state at the start of the phase and applied at
+once; then the week's meetings take place with the members still there (newcomers attend from
+the next week), and their contributions, fatigue, recognition and the communities' energy follow
+from those meetings.
 """
 
 from __future__ import annotations
@@ -26,11 +34,6 @@ from sim.params import Params
 from sim.state import Engagement, State, Status
 
 __all__ = ["participation_step", "joining_hazard", "participating_share"]
-
-OFFICIAL_PULL = 0.05
-"""Weight of an open official community for a joiner with no tie to its members, relative to a
-trust-weighted tie (trust is 0-1): announcements draw a little, colleagues draw more."""
-
 
 def participating_share(state: State) -> tuple[np.ndarray, np.ndarray]:
     """Trust-weighted share and number of each employee's ties who participate.
@@ -61,6 +64,14 @@ def joining_hazard(state: State, params: Params) -> np.ndarray:
     return np.clip(pp.spontaneous_join_rate + pp.join_rate * over, 0.0, 1.0)
 
 
+def _slots(pick: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Map column picks among ``cols`` back to community slots; -1 stays -1."""
+    slots = np.full(pick.shape, -1, np.int32)
+    chosen = pick >= 0
+    slots[chosen] = cols[pick[chosen]]
+    return slots
+
+
 def choose_attendance(state: State, rng: np.random.Generator) -> None:
     """Pick the community each participant turns to this week, and whether they meet with it.
 
@@ -70,11 +81,33 @@ def choose_attendance(state: State, rng: np.random.Generator) -> None:
     c, week = state.communities, state.week
     cols = np.flatnonzero(c.used)
     weights = c.members[:, cols] * (c.energy[cols] + 0.01)[None, :]
-    pick = choose_per_row(weights, rng)
-    week.primary = np.where(pick >= 0, cols[np.maximum(pick, 0)], -1).astype(np.int32)
+    week.primary = _slots(choose_per_row(weights, rng), cols)
     has = week.primary >= 0
     week.attending = np.where(has & week.meets[np.maximum(week.primary, 0)], week.primary,
                               -1).astype(np.int32)
+
+
+CHAMPION_WEIGHT = 2.0
+"""A champion's contribution to a meeting counts as this many contributors'."""
+
+
+def hold_meetings(state: State) -> None:
+    """Hold this week's meetings with the members still there; record their contributions.
+
+    Clears ``week.primary`` and ``week.attending`` for people no longer members of the community
+    they turned to, then counts contributions per community: contributors once, champions
+    :data:`CHAMPION_WEIGHT` times.
+    """
+    e, c, week = state.employees, state.communities, state.week
+    has = week.primary >= 0
+    still = has & c.members[np.arange(e.n), np.maximum(week.primary, 0)]
+    week.primary = np.where(still, week.primary, -1).astype(np.int32)
+    week.attending = np.where(still, week.attending, -1).astype(np.int32)
+    attending = week.attending >= 0
+    weight = np.where(e.engagement == Engagement.CHAMPION, CHAMPION_WEIGHT,
+                      (e.engagement == Engagement.CONTRIBUTOR).astype(float))
+    week.contributions = np.bincount(week.attending[attending], weights=weight[attending],
+                                     minlength=c.capacity)
 
 
 def participation_step(state: State, params: Params, rng: np.random.Generator) -> None:
@@ -113,9 +146,8 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
     open_to = communities.open_to(state, cols) & ~members
     official_open = open_to & c.official[cols][None, :]
     findable = open_to & ((exposure > 0) | official_open)
-    weights = np.where(findable, exposure + OFFICIAL_PULL * official_open, 0.0)
-    pick = choose_per_row(weights, rng)
-    target = np.where(pick >= 0, cols[np.maximum(pick, 0)], -1)
+    weights = np.where(findable, exposure + pp.official_pull * official_open, 0.0)
+    target = _slots(choose_per_row(weights, rng), cols)
     joins &= target >= 0
 
     # Climbing and lapsing, for participants.
@@ -135,14 +167,7 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
     dormant = c.used & (c.status == Status.DORMANT)
     exits = c.members & dormant[None, :] & (u_exit < params.community.dormant_exit_rate)
 
-    # Contributions at this week's meetings (from the state at the start of the phase).
-    attending = week.attending >= 0
-    weight = np.where(engagement == Engagement.CHAMPION, 2.0,
-                      np.where(engagement == Engagement.CONTRIBUTOR, 1.0, 0.0))
-    week.contributions = np.bincount(week.attending[attending], weights=weight[attending],
-                                     minlength=c.capacity)
-
-    # Apply.
+    # Apply the decisions.
     e.engagement[becomes_aware] = Engagement.AWARE
     e.engagement[climbs] += 1
     e.engagement[lapses] -= 1
@@ -153,7 +178,9 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
     e.engagement[joiners] = np.maximum(e.engagement[joiners], Engagement.LURKER)
     orphaned = (e.engagement >= Engagement.LURKER) & ~c.members.any(axis=1)
     communities.leave(state, np.flatnonzero(orphaned))
+    hold_meetings(state)
 
+    attending = week.attending >= 0
     recognised = e.engagement >= Engagement.CONTRIBUTOR
     e.motivation += recognised * pp.recognition_gain * culture.recognition * (1.0 - e.motivation)
     e.fatigue = np.clip(e.fatigue * (1.0 - pp.fatigue_recovery)

@@ -68,35 +68,41 @@ def sample_neighbour(
 
 def pick_in_groups(
     group_of_item: np.ndarray, group_of_query: np.ndarray, items: np.ndarray,
-    queries: np.ndarray, n_groups: int, rng: np.random.Generator,
+    queries: np.ndarray, n_groups: int, u: np.ndarray,
 ) -> np.ndarray:
-    """For each query, pick a random item of the same group other than the query itself.
+    """For each query, pick an item of the same group, uniformly among those other than itself.
 
     Args:
         group_of_item: ``(k,)`` group of each item.
         group_of_query: ``(q,)`` group of each query.
-        items: ``(k,)`` item identifiers (e.g. employee indices).
-        queries: ``(q,)`` query identifiers, compared with items to avoid picking oneself.
+        items: ``(k,)`` distinct item identifiers (e.g. employee indices).
+        queries: ``(q,)`` query identifiers; a query that is also an item of its group never
+            picks itself.
         n_groups: Number of groups.
-        rng: Random stream.
+        u: ``(q,)`` uniform numbers in [0, 1), one per query (drawn by the caller in a fixed
+            shape, so that the draws do not depend on the state).
 
     Returns:
         ``(q,)`` chosen item identifiers; -1 where the group has no other item.
     """
-    u = rng.random(len(queries))
+    chosen = np.full(queries.size, -1, np.int64)
+    if items.size == 0:
+        return chosen
     order = np.argsort(group_of_item, kind="stable")
-    sorted_items = items[order]
+    grouped = items[order]
     counts = np.bincount(group_of_item, minlength=n_groups)
     starts = np.concatenate(([0], np.cumsum(counts)))[:-1]
-    n_in_group = counts[group_of_query]
-    offset = np.floor(u * n_in_group).astype(np.int64)
-    chosen = np.full(len(queries), -1, np.int64)
-    has = n_in_group > 0
-    chosen[has] = sorted_items[starts[group_of_query[has]] + offset[has]]
-    # Picked oneself: take the next item of the group instead, if there is one.
-    clash = has & (chosen == queries)
-    alt = starts[group_of_query[clash]] + (offset[clash] + 1) % n_in_group[clash]
-    chosen[clash] = np.where(n_in_group[clash] > 1, sorted_items[alt], -1)
+    # Where each query sits among the grouped items, if it is one of them (in its own group).
+    position_of = np.empty(items.size, np.int64)
+    position_of[order] = np.arange(items.size)
+    by_id = np.argsort(items, kind="stable")
+    found = by_id[np.minimum(np.searchsorted(items[by_id], queries), items.size - 1)]
+    is_self = (items[found] == queries) & (group_of_item[found] == group_of_query)
+    others = counts[group_of_query] - is_self
+    position = starts[group_of_query] + np.floor(u * others).astype(np.int64)
+    position += is_self & (position >= position_of[found])  # skip oneself
+    has = others > 0
+    chosen[has] = grouped[position[has]]
     return chosen
 
 

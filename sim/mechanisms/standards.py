@@ -41,8 +41,9 @@ def standards_step(state: State, params: Params, rng: np.random.Generator) -> np
     held = division_practice(state, sp_.majority)
     n_div = held.shape[0]
     needed = max(1, int(np.ceil(sp_.division_share * n_div - 1e-9)))
-    candidate = np.where((held == 1).sum(axis=0) >= needed, 1,
-                         np.where((held == -1).sum(axis=0) >= needed, -1, 0)).astype(np.int8)
+    plus, minus = (held == 1).sum(axis=0), (held == -1).sum(axis=0)
+    candidate = (((plus >= needed) & (plus > minus)).astype(np.int8)
+                 - ((minus >= needed) & (minus > plus)).astype(np.int8))
     world = state.world
     new = np.flatnonzero((candidate != 0) & (candidate != world.standards))
     world.standards[new] = candidate[new]

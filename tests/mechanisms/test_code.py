@@ -16,6 +16,8 @@ def community_of_experts(params, met=True):
     state.week.score[:] = 0
     state.week.score[members] = params.knowledge.dimensions  # they out-perform any code
     state.week.meets[k] = met
+    state.week.primary[members] = k
+    state.week.attending[members] = k if met else -1
     return state, k
 
 
@@ -33,6 +35,14 @@ def test_code_adopts_the_superior_majority(rng):
     code_learning_step(state, params, rng)
     # k = 20 votes: adoption chance 1 - 0.5**20, so every dimension is adopted.
     assert np.array_equal(state.communities.code[k], state.world.reality)
+
+
+def test_members_who_did_not_attend_do_not_teach(rng):
+    params = small_params(knowledge__code_learning_rate=1.0)
+    state, k = community_of_experts(params)
+    state.week.attending[:] = -1
+    code_learning_step(state, params, rng)
+    assert not state.communities.code[k].any()
 
 
 def test_code_learns_only_after_a_meeting(rng):

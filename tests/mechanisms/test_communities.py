@@ -98,3 +98,32 @@ def test_launching_beyond_capacity_fails_clearly():
     communities.launch(state, params, official=True)
     with pytest.raises(communities.CapacityError, match="max_communities"):
         communities.launch(state, params, official=True)
+
+
+def test_compulsory_enrolment_ignores_the_membership_cap_and_voluntary_respects_it():
+    params = small_params(participation__max_memberships=1)
+    state = make_state(params)
+    first = communities.launch(state, params, official=False)
+    second = communities.launch(state, params, official=True, compulsory=True)
+    third = communities.launch(state, params, official=True)
+    ordinary = np.flatnonzero(~state.employees.is_spanner)[:10]
+    communities.enrol(state, params, ordinary, first)
+    assert communities.enrol(state, params, ordinary, third).size == 0
+    enrolled = communities.enrol(state, params, ordinary, second, compulsory=True)
+    assert sorted(enrolled.tolist()) == sorted(ordinary.tolist())
+
+
+def test_an_empty_dormant_community_is_closed_and_its_slot_reused():
+    params = small_params(community__facilitation_energy=0.0, community__dormancy_weeks=1,
+                          community__max_communities=1)
+    state = make_state(params)
+    k = communities.launch(state, params, official=False, energy=0.0)
+    communities.enrol(state, params, np.arange(5), k)
+    communities.update_energy(state, params)
+    assert state.communities.status[k] == Status.DORMANT and state.communities.used[k]
+    communities.leave(state, np.arange(5))
+    communities.update_energy(state, params)
+    assert not state.communities.used[k]
+    again = communities.launch(state, params, official=True, energy=0.5)
+    assert again == k and state.communities.status[k] == Status.FORMING
+    assert not state.communities.code[k].any() and not state.communities.members[:, k].any()

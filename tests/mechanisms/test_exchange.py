@@ -45,8 +45,8 @@ def test_with_full_socialisation_every_belief_steps_toward_the_code(rng):
     assert np.array_equal(state.employees.beliefs, np.minimum(before + 1, 1))
 
 
-def test_lurkers_who_only_read_socialise_at_the_reduced_rate(rng):
-    params = small_params(knowledge__socialisation_rate=1.0, knowledge__lurker_socialisation=0.0)
+def test_members_who_only_read_socialise_at_the_reduced_rate(rng):
+    params = small_params(knowledge__socialisation_rate=1.0, knowledge__reading_socialisation=0.0)
     state = make_state(params)
     with_code_community(state, params)
     state.week.attending[:] = -1  # nobody meets this week; they could only read

@@ -29,13 +29,25 @@ def test_sample_neighbour_picks_neighbours_in_proportion_to_trust(rng):
 def test_pick_in_groups_never_picks_self_or_another_group(rng):
     items = np.array([10, 11, 12, 20])
     item_group = np.array([0, 0, 0, 1])
-    queries = np.array([10, 11, 20, 30])
-    query_group = np.array([0, 0, 1, 2])
-    for _ in range(200):
-        chosen = pick_in_groups(item_group, query_group, items, queries, 3, rng)
-        assert chosen[0] in (11, 12) and chosen[1] in (10, 12)
-        assert chosen[2] == -1  # the only item of group 1 is the query itself
-        assert chosen[3] == -1  # group 2 has no items
+    queries = np.array([10, 11, 20, 30, 13])
+    query_group = np.array([0, 0, 1, 2, 0])
+    picks = np.array([pick_in_groups(item_group, query_group, items, queries, 3, rng.random(5))
+                      for _ in range(3000)])
+    assert set(np.unique(picks[:, 0])) == {11, 12}
+    assert set(np.unique(picks[:, 1])) == {10, 12}
+    assert (picks[:, 2] == -1).all()  # the only item of group 1 is the query itself
+    assert (picks[:, 3] == -1).all()  # group 2 has no items
+    assert set(np.unique(picks[:, 4])) == {10, 11, 12}  # not an item: any of the group
+    # Uniform among the others (no double chance for the item after oneself).
+    assert abs((picks[:, 0] == 11).mean() - 0.5) < 0.04
+    assert abs((picks[:, 1] == 10).mean() - 0.5) < 0.04
+    assert abs((picks[:, 4] == 12).mean() - 1 / 3) < 0.04
+
+
+def test_pick_in_groups_with_no_items(rng):
+    empty = np.array([], np.int64)
+    chosen = pick_in_groups(empty, np.array([0, 1]), empty, np.array([3, 4]), 2, rng.random(2))
+    assert chosen.tolist() == [-1, -1]
 
 
 def test_step_toward_moves_one_step():
