@@ -143,8 +143,8 @@ def _print_summary(outcome: RunOutcome, out: Path) -> None:
     p = outcome.params
     start = {k: float(v[0]) for k, v in outcome.columns.items()}
     final = outcome.final()
-    table = Table(title=f"{p.scenario.name}: {p.strategy.name}, seed {p.run.seed}, "
-                        f"{p.run.steps} weeks, {p.org.employees} employees")
+    table = Table(title=f"{p.scenario.name}: {p.strategy.name}, seed {p.run.seed}",
+                  caption=f"{p.org.employees} employees, {p.run.steps} weeks")
     table.add_column("KPI")
     table.add_column("week 0", justify="right")
     table.add_column(f"week {p.run.steps}", justify="right")
