@@ -262,14 +262,16 @@ SCHEMA: tuple[Param, ...] = (
       "belongs to at once.", unit="communities", low=1, high=100),
     P("participation", "initial_motivation", 0.6, "Mean motivation to take part in learning "
       "(Beta distributed across people).", unit="0-1", low=0.01, high=0.99),
-    P("participation", "contribute_rate", 0.04, "Weekly chance that a fully motivated lurker in "
-      "a community at full energy, in a fully safe and non-competitive culture, starts "
-      "contributing; scaled by motivation x safety x (1 - competitiveness) x (0.5 + energy/2).",
+    P("participation", "contribute_rate", 0.04, "Weekly chance that a lurker starts "
+      "contributing at full effective motivation, safety and energy with no competition; scaled "
+      "by motivation x (1 - fatigue) x safety x (1 - competitiveness) x (0.5 + energy/2).",
       unit="per week", low=0.0, high=1.0),
-    P("participation", "champion_rate", 0.02, "Weekly chance that a fully motivated, fully "
-      "recognised contributor becomes a champion.", unit="per week", low=0.0, high=1.0),
-    P("participation", "lapse_rate", 0.05, "Weekly chance that an unmotivated contributor or "
-      "champion steps back one rung.", unit="per week", low=0.0, high=1.0),
+    P("participation", "champion_rate", 0.02, "Weekly chance that a contributor becomes a "
+      "champion at full effective motivation (motivation x (1 - fatigue)) and full "
+      "recognition; scaled by both.", unit="per week", low=0.0, high=1.0),
+    P("participation", "lapse_rate", 0.05, "Weekly chance that a contributor or champion with no "
+      "effective motivation steps back one rung; scaled by 1 - motivation x (1 - fatigue).",
+      unit="per week", low=0.0, high=1.0),
     P("participation", "dropout_rate", 0.04, "Weekly chance that a participant with no "
       "effective motivation (motivation x (1 - fatigue) = 0) leaves their communities; scaled "
       "by 1 - motivation x (1 - fatigue).", unit="per week", low=0.0, high=1.0),
@@ -311,8 +313,9 @@ SCHEMA: tuple[Param, ...] = (
     # --- knowledge: March (1991) beliefs ----------------------------------------------------------
     P("knowledge", "dimensions", 30, "Number of practice dimensions (m) of reality.",
       unit="dimensions", low=1, high=1000, source="March (1991), Organization Science 2(1), p. 74"),
-    P("knowledge", "socialisation_rate", 0.1, "p1: per dimension and meeting, chance that a "
-      "member's belief moves one step toward their community's code.", unit="probability",
+    P("knowledge", "socialisation_rate", 0.1, "p1: per dimension and week with a meeting, "
+      "chance that a member's belief moves one step toward their community's code (weeks "
+      "without one: times reading_socialisation).", unit="probability",
       low=0.0, high=1.0, source="March (1991), Organization Science 2(1), p. 74"),
     P("knowledge", "reading_socialisation", 0.5, "Socialisation in a week without a meeting "
       "(reading the repository), relative to a week with one.", unit="share",
@@ -346,7 +349,8 @@ SCHEMA: tuple[Param, ...] = (
       source="March (1991), Organization Science 2(1), p. 80"),
     # --- standards: innovations that spread become standards -------------------------------------
     P("standards", "division_share", 0.6, "Share of divisions in which a practice must be held "
-      "by a majority before it becomes a standard.", unit="share", low=0.0, high=1.0),
+      "by a majority (and by more divisions than the opposite practice) before it becomes a "
+      "standard.", unit="share", low=0.0, high=1.0),
     P("standards", "majority", 0.5, "Share of a division's employees that holding a practice "
       "must exceed for it to count as that division's.", unit="share", low=0.0, high=1.0),
     P("standards", "formal_learning_rate", 0.01, "Per dimension and week, chance that an "

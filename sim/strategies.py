@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from sim.mechanisms import communities
-from sim.state import ORG_WIDE
+from sim.state import ORG_WIDE, Engagement
 
 if TYPE_CHECKING:
     from sim.model import LearningModel
@@ -66,7 +66,7 @@ def invite(model: LearningModel, people: np.ndarray, community: int,
     state, params = model.state, model.params
     people = np.asarray(people, dtype=np.int64)
     e = state.employees
-    e.engagement[people] = np.maximum(e.engagement[people], 1)
+    e.engagement[people] = np.maximum(e.engagement[people], Engagement.AWARE)
     compulsory = bool(state.communities.compulsory[community])
     accept = rng.random(people.size) < params.participation.invitation_acceptance
     joining = people if compulsory else people[accept]

@@ -20,8 +20,8 @@ peripheral participation, Lave & Wenger 1991; the 90-9-1 pattern, Nielsen 2006).
 Order within the phase: every decision (awareness, joining, climbing, lapsing, dropping out,
 leaving dormant communities) is drawn from the state at the start of the phase and applied at
 once; then the week's meetings take place with the members still there (newcomers attend from
-the next week), and their contributions, fatigue, recognition and the communities' energy follow
-from those meetings.
+the next week); their contributions and fatigue, and the communities' energy, follow from those
+meetings. Recognition goes to everyone at contributor or above.
 """
 
 from __future__ import annotations
@@ -178,6 +178,7 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
     e.engagement[joiners] = np.maximum(e.engagement[joiners], Engagement.LURKER)
     orphaned = (e.engagement >= Engagement.LURKER) & ~c.members.any(axis=1)
     communities.leave(state, np.flatnonzero(orphaned))
+    e.compulsory &= (c.members & c.compulsory[None, :]).any(axis=1)
     hold_meetings(state)
 
     attending = week.attending >= 0
