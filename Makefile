@@ -15,12 +15,12 @@ $(STAMP): pyproject.toml scripts/find-python
 	  echo "creating $(VENV) with $$interp"; rm -rf $(VENV); $$interp -m venv $(VENV) || exit 1; \
 	fi
 	$(PY) -m pip install -q --disable-pip-version-check uv
-	$(VENV)/bin/uv pip install -q --python $(PY) -e '.[dev]' \
+	$(VENV)/bin/uv pip install -q --compile-bytecode --python $(PY) -e '.[dev]' \
 	  || $(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/orglearn run scenarios/default.toml --out results/default
+	$(VENV)/bin/orglearn compare scenarios/default.toml --replications 20 --out results/default
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider

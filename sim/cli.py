@@ -6,6 +6,7 @@ what is allowed; no traceback), 1 internal error.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -16,10 +17,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sim.comparison import Comparison
+from sim.comparison import compare as compare_strategies
 from sim.params import SCHEMA, ParameterError
 from sim.runner import RunOutcome, run_scenario
 from sim.scenario import ScenarioError, load_scenario
-from sim.strategies import describe
+from sim.strategies import STRATEGIES, describe
 
 __all__ = ["app", "main"]
 
@@ -98,6 +101,70 @@ def run(
     _print_summary(outcome, out)
 
 
+def _strategy_list(text: str | None) -> list[str]:
+    known = list(STRATEGIES)
+    if text is None:
+        return known
+    names = [s.strip() for s in text.split(",") if s.strip()]
+    unknown = [s for s in names if s not in STRATEGIES]
+    if unknown or not names:
+        raise BadInput(f"--strategies: {unknown[0] if unknown else text!r} is not a strategy; "
+                       f"allowed: {', '.join(known)}")
+    return list(dict.fromkeys(names))
+
+
+def _positive(option: str, value: int, low: int) -> int:
+    if value < low:
+        raise BadInput(f"{option}: {value} is not allowed; allowed: an integer >= {low}")
+    return value
+
+
+@app.command()
+@_user_errors
+def compare(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    strategies: Annotated[str | None, typer.Option(
+        help="Comma-separated strategies [default: all].")] = None,
+    replications: Annotated[int, typer.Option(help="Replications per strategy.")] = 20,
+    workers: Annotated[int, typer.Option(help="Local worker processes.")] = os.cpu_count() or 1,
+    reference: Annotated[str | None, typer.Option(
+        help="Strategy to take paired differences against [default: none if compared, "
+             "else the first].")] = None,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override a parameter: section.key=value (repeatable).")] = None,
+    seed: Annotated[str | None, typer.Option(help="Root seed (run.seed).")] = None,
+    steps: Annotated[str | None, typer.Option(help="Weeks to simulate (run.steps).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Output folder [default: results/compare-<scenario name>].")] = None,
+) -> None:
+    """Compare strategies on the same organisation and seeds; write runs, summary and report."""
+    params = load_scenario(scenario, set_ or (), seed=seed, steps=steps)
+    names = _strategy_list(strategies)
+    _positive("--replications", replications, 2)
+    _positive("--workers", workers, 1)
+    reference = reference or ("none" if "none" in names else names[0])
+    if reference not in names:
+        raise BadInput(f"--reference: {reference!r} is not among the compared strategies; "
+                       f"allowed: {', '.join(names)}")
+    out = out or Path("results") / f"compare-{params.scenario.name}"
+    _check_out_dir(out)
+    result = compare_strategies(params, names, replications, out, reference=reference,
+                                workers=workers, scenario_file=scenario)
+    _print_verdicts(result, out)
+
+
+def _print_verdicts(result: Comparison, out: Path) -> None:
+    from sim.report import summarise, verdicts
+    from sim.report_text import verdict_sentence
+
+    summary = summarise(result.runs, result.manifest["reference"])
+    weeks = str(result.manifest["steps"])
+    for v in verdicts(summary, result.runs):
+        typer.echo("- " + verdict_sentence(v, weeks))
+    wall = result.manifest["timings_s"]["wall"]
+    typer.echo(f"{result.runs.num_rows} runs in {wall:.1f} s; report: {out / 'report.md'}")
+
+
 @app.command()
 @_user_errors
 def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files.")]) -> None:
@@ -112,8 +179,10 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files.")
 def list_(what: Annotated[str, typer.Argument(help="strategies, scenarios or params")]) -> None:
     """List strategies, scenarios or parameters."""
     if what == "strategies":
-        for name, summary in describe():
-            typer.echo(f"{name:22} {summary}")
+        for name, summary, parameters in describe():
+            typer.echo(f"{name:24} {summary}")
+            for line in parameters:
+                typer.echo(f"{'':24}   {line}")
     elif what == "scenarios":
         for path in sorted(Path("scenarios").glob("*.toml")):
             params = load_scenario(path)

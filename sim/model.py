@@ -78,7 +78,7 @@ class LearningModel(mesa.Model):
         self.streams = Streams(seed)
         self.org = org if org is not None else build_synthetic(params.org, self.streams["org"])
         self.state = State.initial(self.org, params, self.streams["init"])
-        self.strategy = make_strategy(params.strategy.name)
+        self.strategy = make_strategy(params)
         self.employees = [
             (BoundarySpanner if self.org.is_spanner[i] else Employee)(self, i)
             for i in range(self.org.n)

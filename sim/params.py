@@ -250,13 +250,20 @@ SCHEMA: tuple[Param, ...] = (
       low=0.0, high=1000.0),
     P("participation", "join_rate", 0.1, "Threshold contagion: weekly chance of joining once "
       "one's threshold is met.", unit="per week", low=0.0, high=1.0),
-    P("participation", "invitation_acceptance", 0.15, "Chance that an aware employee accepts a "
-      "personal invitation to a community in the week it is made.", unit="probability",
-      low=0.0, high=1.0),
+    P("participation", "invitation_acceptance", 0.15, "Chance that an employee accepts a "
+      "general invitation (an announcement to many) in the week it is made.",
+      unit="probability", low=0.0, high=1.0),
+    P("participation", "personal_acceptance", 0.5, "Chance that an employee accepts a personal "
+      "invitation from a colleague (a pilot group's founder, a boundary spanner) in the week it "
+      "is made.", unit="probability", low=0.0, high=1.0,
+      source="Kim et al. (2015), Lancet 386: nominated-friend targeting"),
+    P("participation", "attendance_motivation", 0.5, "How much a member's effective motivation "
+      "decides whether they attend a meeting: P(attend) = 1 - w (1 - motivation (1 - fatigue)); "
+      "0 means everyone always attends.", unit="weight", low=0.0, high=1.0),
     P("participation", "official_pull", 0.05, "Weight with which an open official community "
       "draws a joiner who has no tie to its members, relative to one tie of full trust to a "
       "member.", unit="ties", low=0.0, high=100.0),
-    P("participation", "max_memberships", 1, "Most communities an ordinary employee belongs to "
+    P("participation", "max_memberships", 2, "Most communities an ordinary employee belongs to "
       "at once.", unit="communities", low=1, high=100),
     P("participation", "spanner_max_memberships", 3, "Most communities a boundary spanner "
       "belongs to at once.", unit="communities", low=1, high=100),
@@ -298,8 +305,18 @@ SCHEMA: tuple[Param, ...] = (
       low=0.0, high=10.0),
     P("community", "energy_decay", 0.05, "Share of energy lost each week.", unit="per week",
       low=0.0, high=1.0),
-    P("community", "facilitation_energy", 0.02, "Energy a facilitator adds each week to an "
-      "official community that is not dormant.", unit="per week", low=0.0, high=1.0),
+    P("community", "facilitation_energy", 0.03, "Energy facilitation adds each week to a "
+      "community that is fully covered (see hours_per_member); scaled by the coverage.",
+      unit="per week", low=0.0, high=1.0),
+    P("community", "hours_per_member", 0.25, "Facilitator hours per member and week for full "
+      "coverage; coverage = min(1, hours / (members x hours_per_member)), so a fixed budget is "
+      "spread thinner over a larger community.", unit="hours per member and week",
+      low=0.001, high=100.0),
+    P("community", "loafing_size", 150, "Community size at which the chance of starting to "
+      "contribute is halved (social loafing: the larger the group, the less each member "
+      "feels their contribution matters); the chance is scaled by 1 / (1 + members / "
+      "loafing_size).", unit="people", low=1, high=1_000_000,
+      source="Karau & Williams (1993), JPSP 65(4); Latane, Williams & Harkins (1979)"),
     P("community", "min_members", 3, "Members a community needs before it meets.",
       unit="people", low=1, high=1000),
     P("community", "dormancy_threshold", 0.05, "Energy below which a community starts to go "
@@ -360,13 +377,38 @@ SCHEMA: tuple[Param, ...] = (
       "standardised dimension.", unit="probability", low=0.0, high=1.0),
     # --- strategy: the rollout lever --------------------------------------------------------------
     P("strategy", "name", "org_wide_first", "Rollout strategy (see `orglearn list strategies`).",
-      choices=("none", "org_wide_first", "small_groups_first")),
+      choices=("none", "small_groups_first", "org_wide_first", "co_opt_existing",
+               "boundary_spanners_first", "leader_cascade")),
     P("strategy", "launch_week", 1, "Week in which the strategy launches its first communities.",
       unit="week", low=1, high=5200),
-    P("strategy", "pilot_groups", 3, "small_groups_first: number of pilot communities, one per "
-      "division in turn.", unit="communities", low=1, high=1000),
-    P("strategy", "pilot_size", 12, "small_groups_first: people invited to each pilot, a cluster "
-      "of colleagues linked by ties.", unit="people", low=1, high=100_000),
+    P("strategy", "facilitation_hours", 20.0, "Facilitator hours per week, the budget every "
+      "strategy shares out over its live official communities (evenly).", unit="hours per week",
+      low=0.0, high=10_000.0),
+    P("strategy.small_groups_first", "pilot_groups", 4, "Pilot communities launched at the "
+      "start, one per division in turn.", unit="communities", low=1, high=1000),
+    P("strategy.small_groups_first", "pilot_size", 12, "People invited to a pilot: the most "
+      "motivated employee of the division and the colleagues around them (breadth first over "
+      "ties).", unit="people", low=1, high=100_000),
+    P("strategy.small_groups_first", "wave_every", 8, "Weeks between expansion waves.",
+      unit="weeks", low=1, high=520),
+    P("strategy.small_groups_first", "momentum", 0.4, "Energy a group needs at a wave to spin "
+      "off a new group around the most motivated colleague tied to its members.", unit="0-1",
+      low=0.0, high=1.0),
+    P("strategy.small_groups_first", "max_groups", 20, "Most official groups the strategy "
+      "runs.", unit="communities", low=1, high=10_000),
+    P("strategy.org_wide_first", "subgroup_demand", 8, "Contributors of one division in the "
+      "network that make it spin off a sub-group for that division.", unit="people", low=1,
+      high=100_000),
+    P("strategy.org_wide_first", "wave_every", 8, "Weeks between checks for sub-group demand.",
+      unit="weeks", low=1, high=520),
+    P("strategy.co_opt_existing", "groups", 3, "The most energetic unofficial groups brought in "
+      "as official sub-groups at launch.", unit="groups", low=1, high=1000),
+    P("strategy.co_opt_existing", "umbrella", True, "Whether an organisation-wide network is "
+      "launched around the co-opted groups (their members are invited to it)."),
+    P("strategy.boundary_spanners_first", "wave_every", 4, "Weeks between waves in which "
+      "participating boundary spanners invite their colleagues.", unit="weeks", low=1, high=520),
+    P("strategy.leader_cascade", "cascade_every", 4, "Weeks between cascade steps: each step "
+      "enrols the next level of the hierarchy.", unit="weeks", low=1, high=520),
 )
 
 _BY_KEY: dict[str, Param] = {p.key: p for p in SCHEMA}
@@ -403,6 +445,8 @@ class Section(Mapping[str, Value]):
         self._name, self._values = name, values
 
     def __getattr__(self, item: str) -> Value:
+        if item.startswith("_"):
+            raise AttributeError(item)
         try:
             return self._values[item]
         except KeyError:
@@ -440,7 +484,7 @@ class Params:
             raise KeyError(f"missing parameters: {sorted(missing)}")
         views: dict[str, dict[str, Value]] = {}
         for key, value in self.values.items():
-            section, _, name = key.partition(".")
+            section, _, name = key.rpartition(".")
             views.setdefault(section, {})[name] = value
         object.__setattr__(self, "_sections",
                            {name: Section(name, vals) for name, vals in views.items()})
@@ -455,6 +499,14 @@ class Params:
 
     def __getitem__(self, key: str) -> Value:
         return self.values[key]
+
+    def section(self, name: str) -> Section:
+        """The section called ``name``, including nested ones such as ``strategy.leader_cascade``.
+
+        Raises:
+            KeyError: If there is no such section.
+        """
+        return self._sections[name]
 
     def replace(self, updates: Mapping[str, Any], source: str = "override") -> Params:
         """Return a copy with some values replaced, each validated against the schema.

@@ -125,3 +125,20 @@ def package_versions() -> dict[str, str]:
 def now_utc() -> str:
     """Current time, ISO 8601 in UTC, to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def runs_table(results: list[Any]) -> pa.Table:
+    """One row per run: its keys, then its run KPIs (see :data:`sim.metrics.RUN_KPIS`).
+
+    Args:
+        results: :class:`sim.experiment.RunResult` objects, in the order to store them.
+    """
+    rows = [{**r.task.keys(), **r.kpis} for r in results]
+    columns = {name: [row[name] for row in rows] for name in rows[0]}
+    return pa.table({name: pa.array(values) for name, values in columns.items()})
+
+
+def timeseries_long(results: list[Any]) -> pa.Table:
+    """One row per run and week: the run's keys, then the weekly KPIs."""
+    tables = [timeseries_table(r.series, r.task.keys()) for r in results]
+    return pa.concat_tables(tables, promote_options="default")

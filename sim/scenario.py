@@ -54,6 +54,9 @@ def params_from_mapping(data: Mapping[str, Any], source: str,
                         base: Params | None = None) -> Params:
     """Turn ``{section: {key: value}}`` into validated :class:`Params`.
 
+    Nested sections (``[strategy.leader_cascade]`` in TOML) may be given nested or under their
+    dotted name.
+
     Args:
         data: Nested mapping as read from TOML.
         source: Where it came from, used in error messages.
@@ -62,22 +65,29 @@ def params_from_mapping(data: Mapping[str, Any], source: str,
     Raises:
         ParameterError: On an unknown section or key, a wrong type or an out-of-range value.
     """
+    return (base or Params()).replace(_flatten(data, source), source)
+
+
+def _flatten(data: Mapping[str, Any], source: str, section: str = "") -> dict[str, Any]:
+    """Flatten nested tables into ``{dotted key: value}``, checking every name on the way."""
     known = sections()
     flat: dict[str, Any] = {}
-    for section, table in data.items():
-        if section not in known:
-            raise ParameterError(source, section, "(unknown section)",
+    for name, value in data.items():
+        path = f"{section}.{name}" if section else name
+        if path in known:
+            if not isinstance(value, Mapping):
+                raise ParameterError(source, path, value,
+                                     f"allowed: a table [{path}] of parameters")
+            flat.update(_flatten(value, source, path))
+        elif not section:
+            raise ParameterError(source, path, "(unknown section)",
                                  "allowed sections: " + ", ".join(known))
-        if not isinstance(table, Mapping):
-            raise ParameterError(source, section, table,
-                                 f"allowed: a table [{section}] of parameters")
-        for name, value in table.items():
-            key = f"{section}.{name}"
-            spec = lookup(key, source, value)
+        else:
+            spec = lookup(path, source, value)
             if isinstance(value, Mapping):
-                raise ParameterError(source, key, value, spec.allowed())
-            flat[key] = value
-    return (base or Params()).replace(flat, source)
+                raise ParameterError(source, path, value, spec.allowed())
+            flat[path] = value
+    return flat
 
 
 def parse_overrides(items: Iterable[str], source: str = "--set") -> dict[str, Any]:

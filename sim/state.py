@@ -115,6 +115,8 @@ class Communities:
     cadence: np.ndarray
     created: np.ndarray
     energy: np.ndarray
+    hours: np.ndarray
+    """Facilitator hours per week allocated by the strategy, ``(C,)``."""
     status: np.ndarray
     low_weeks: np.ndarray
     code: np.ndarray
@@ -132,6 +134,7 @@ class Communities:
             cadence=np.ones(capacity, np.int32),
             created=np.zeros(capacity, np.int32),
             energy=np.zeros(capacity),
+            hours=np.zeros(capacity),
             status=np.full(capacity, Status.FORMING, np.int8),
             low_weeks=np.zeros(capacity, np.int32),
             code=np.zeros((capacity, m), np.int8),

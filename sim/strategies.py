@@ -1,8 +1,11 @@
 """Rollout strategies: the lever a leader controls, registered by name.
 
 A strategy acts at the start of every step (phase 1 of :meth:`sim.model.LearningModel.step`):
-it may launch communities, invite or enrol people. Strategies are picked by name in the
-``[strategy]`` section of a scenario.
+it launches communities, invites or enrols people, and shares out the facilitation budget.
+Every strategy gets the same budget, ``strategy.facilitation_hours`` per week, split evenly over
+its live official communities, so comparisons are fair: a strategy that runs more groups spreads
+the same hours over them. Each strategy reads its own parameters from the schema section
+``strategy.<name>``.
 """
 
 from __future__ import annotations
@@ -12,16 +15,27 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from sim.mechanisms import communities
-from sim.state import ORG_WIDE, Engagement
+from sim.params import Params, Section, iter_params
+from sim.state import BY_TIES, ORG_WIDE, Engagement, Status
 
 if TYPE_CHECKING:
     from sim.model import LearningModel
 
-__all__ = ["STRATEGIES", "Strategy", "invite", "make_strategy", "register"]
+__all__ = [
+    "STRATEGIES",
+    "Strategy",
+    "describe",
+    "invite",
+    "make_strategy",
+    "register",
+]
 
 
 class Strategy:
-    """Base class: a rollout strategy that does nothing (the control).
+    """The control: no official learning network, no facilitation; only unofficial groups.
+
+    Subclasses override :meth:`launch` (called in ``strategy.launch_week``) and :meth:`grow`
+    (called every later week). After either, the facilitation budget is shared out.
 
     Attributes:
         name: Registered name.
@@ -29,10 +43,28 @@ class Strategy:
     """
 
     name: ClassVar[str] = "none"
-    summary: ClassVar[str] = "Control: no official learning network; only unofficial groups."
+    summary: ClassVar[str] = "Control: no official network; only existing unofficial groups."
+
+    def __init__(self, params: Params) -> None:
+        self.params = params
+        section = f"strategy.{self.name}"
+        self.p: Section | None = (params.section(section)
+                                  if any(True for _ in iter_params(section)) else None)
 
     def act(self, model: LearningModel, rng: np.random.Generator) -> None:
-        """Act at the start of a step (no-op for the control)."""
+        """Launch in the launch week, grow afterwards, then share out the budget."""
+        week, start = model.steps, self.params.strategy.launch_week
+        if week == start:
+            self.launch(model, rng)
+        elif week > start:
+            self.grow(model, rng, week - start)
+        share_budget(model)
+
+    def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
+        """Act in the launch week (the control does nothing)."""
+
+    def grow(self, model: LearningModel, rng: np.random.Generator, weeks: int) -> None:
+        """Act ``weeks`` weeks after the launch (the control does nothing)."""
 
 
 STRATEGIES: dict[str, type[Strategy]] = {}
@@ -47,83 +79,251 @@ def register(cls: type[Strategy]) -> type[Strategy]:
 register(Strategy)
 
 
-def make_strategy(name: str) -> Strategy:
-    """Instantiate a registered strategy by name.
+def make_strategy(params: Params) -> Strategy:
+    """Instantiate the strategy named by ``params.strategy.name``."""
+    return STRATEGIES[params.strategy.name](params)
 
-    Raises:
-        KeyError: If no strategy has that name (the schema's choices prevent this for scenarios).
-    """
-    return STRATEGIES[name]()
+
+def describe() -> list[tuple[str, str, list[str]]]:
+    """Name, one-line summary and parameter lines (``key = default: help``) of each strategy."""
+    out = []
+    for name, cls in STRATEGIES.items():
+        lines = [f"{p.name} = {p.default!r}: {p.help}" for p in iter_params(f"strategy.{name}")]
+        out.append((name, cls.summary, lines))
+    return out
+
+
+def share_budget(model: LearningModel) -> None:
+    """Split ``strategy.facilitation_hours`` evenly over the live official communities."""
+    c = model.state.communities
+    live = c.used & c.official & (c.status != Status.DORMANT)
+    c.hours[:] = 0.0
+    if live.any():
+        c.hours[live] = model.params.strategy.facilitation_hours / live.sum()
 
 
 def invite(model: LearningModel, people: np.ndarray, community: int,
-           rng: np.random.Generator) -> np.ndarray:
+           rng: np.random.Generator, personal: bool = False) -> np.ndarray:
     """Invite people to a community; return who was enrolled.
 
     Invitees become aware. If the community is compulsory everyone is enrolled; otherwise each
-    accepts with chance ``participation.invitation_acceptance``.
+    accepts with chance ``participation.invitation_acceptance`` (a general invitation) or
+    ``participation.personal_acceptance`` (a personal one from a colleague). One random number
+    is drawn per invitee.
     """
     state, params = model.state, model.params
     people = np.asarray(people, dtype=np.int64)
     e = state.employees
     e.engagement[people] = np.maximum(e.engagement[people], Engagement.AWARE)
     compulsory = bool(state.communities.compulsory[community])
-    accept = rng.random(people.size) < params.participation.invitation_acceptance
+    pp = params.participation
+    chance = pp.personal_acceptance if personal else pp.invitation_acceptance
+    accept = rng.random(people.size) < chance
     joining = people if compulsory else people[accept]
     return communities.enrol(state, params, joining, community, compulsory=compulsory)
 
 
-@register
-class OrgWideFirst(Strategy):
-    """Start organisation-wide: one official network for everyone, announced to all.
+def _official_members(model: LearningModel) -> np.ndarray:
+    """Mask of employees who belong to at least one official community."""
+    c = model.state.communities
+    return (c.members & (c.used & c.official)[None, :]).any(axis=1)
 
-    At ``strategy.launch_week`` one official community open to every division is launched and
-    everyone is invited (or, with ``participation.compulsory``, enrolled).
-    """
 
-    name = "org_wide_first"
-    summary = "Start organisation-wide: one official network for everyone, everyone invited."
+def _most_motivated(model: LearningModel, candidates: np.ndarray) -> int:
+    """The candidate with the highest motivation (lowest index on ties), or -1 if none."""
+    if candidates.size == 0:
+        return -1
+    motivation = model.state.employees.motivation[candidates]
+    return int(candidates[np.argmax(motivation)])
 
-    def act(self, model: LearningModel, rng: np.random.Generator) -> None:
-        """Launch the network in the launch week."""
-        if model.steps != model.params.strategy.launch_week:
-            return
-        community = model.launch_community(
-            official=True, scope=ORG_WIDE, compulsory=model.params.participation.compulsory)
-        invite(model, np.arange(model.state.employees.n), community.index, rng)
+
+def _neighbours(model: LearningModel, people: np.ndarray) -> np.ndarray:
+    """Everyone tied to at least one of ``people``, as a boolean mask."""
+    mask = np.zeros(model.org.n, bool)
+    mask[people] = True
+    return (model.state.adjacency @ mask.astype(float)) > 0
 
 
 @register
 class SmallGroupsFirst(Strategy):
-    """Start with small groups: pilot communities in chosen clusters.
+    """Start with small groups: pilots in chosen clusters, expanding in waves.
 
-    At ``strategy.launch_week`` ``strategy.pilot_groups`` official communities are launched, one
-    per division in turn, each scoped to its division; each invites a cluster of colleagues
-    around a random employee (the employee and their ties, breadth first, up to
-    ``strategy.pilot_size`` people).
+    At launch, ``pilot_groups`` official groups open, one per division in turn, each around the
+    division's most motivated employee not yet in an official group (where the appetite is) and
+    the colleagues tied to them, ``pilot_size`` people in all, invited. Every ``wave_every``
+    weeks each group whose energy has reached ``momentum`` spins off a new group around the most
+    motivated colleague tied to its members but not in an official group, in that colleague's
+    division, up to ``max_groups`` groups. Each group is open to its own division only.
     """
 
     name = "small_groups_first"
-    summary = "Start small: pilot communities in chosen clusters, one per division in turn."
+    summary = "Start small: pilot groups in chosen clusters, spinning off new groups in waves."
 
-    def act(self, model: LearningModel, rng: np.random.Generator) -> None:
-        """Launch the pilots in the launch week."""
-        params = model.params
-        if model.steps != params.strategy.launch_week:
+    def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
+        """Open the pilots."""
+        division = model.state.employees.division
+        for g in range(self.p.pilot_groups):
+            d = g % model.org.n_divisions
+            candidates = np.flatnonzero((division == d) & ~_official_members(model))
+            self._open_group(model, _most_motivated(model, candidates), rng)
+
+    def grow(self, model: LearningModel, rng: np.random.Generator, weeks: int) -> None:
+        """Spin off new groups from those with momentum."""
+        if weeks % self.p.wave_every:
+            return
+        c = model.state.communities
+        groups = np.flatnonzero(c.used & c.official & (c.status != Status.DORMANT))
+        for g in groups[c.energy[groups] >= self.p.momentum]:
+            if (c.used & c.official).sum() >= self.p.max_groups:
+                return
+            near = _neighbours(model, np.flatnonzero(c.members[:, g])) & ~_official_members(model)
+            self._open_group(model, _most_motivated(model, np.flatnonzero(near)), rng)
+
+    def _open_group(self, model: LearningModel, seed: int, rng: np.random.Generator) -> None:
+        if seed < 0 or model.state.communities.used.all():
             return
         division = model.state.employees.division
-        n_div = int(division.max()) + 1
-        for g in range(params.strategy.pilot_groups):
-            d = g % n_div
-            community = model.launch_community(
-                official=True, scope=d, compulsory=params.participation.compulsory)
-            candidates = np.flatnonzero(division == d)
-            seed = int(rng.choice(candidates))
-            cluster = model.org.cluster(seed, params.strategy.pilot_size, rng, within=division == d)
-            invite(model, cluster, community.index, rng)
+        d = int(division[seed])
+        group = model.launch_community(official=True, scope=d,
+                                       compulsory=model.params.participation.compulsory)
+        within = (division == d) & ~_official_members(model)
+        within[seed] = True
+        cluster = model.org.cluster(seed, self.p.pilot_size, rng, within=within)
+        invite(model, cluster, group.index, rng, personal=True)
+        communities.enrol(model.state, model.params, np.array([seed]), group.index)
 
 
-def describe() -> list[tuple[str, str]]:
-    """Name and one-line summary of every registered strategy."""
-    return [(name, cls.summary) for name, cls in STRATEGIES.items()]
+@register
+class OrgWideFirst(Strategy):
+    """Start organisation-wide: one network for everyone, sub-groups when demand appears.
 
+    At launch one official community open to every division opens and everyone is invited.
+    Every ``wave_every`` weeks, each division with at least ``subgroup_demand`` contributors in
+    the network and no sub-group yet gets an official sub-group open to that division; the
+    network's members from that division are invited to it.
+    """
+
+    name = "org_wide_first"
+    summary = "Start organisation-wide: one network for all, sub-groups spun off on demand."
+
+    def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
+        """Open the network and invite everyone."""
+        network = model.launch_community(official=True, scope=ORG_WIDE,
+                                         compulsory=model.params.participation.compulsory)
+        self.network = network.index
+        invite(model, np.arange(model.org.n), network.index, rng)
+
+    def grow(self, model: LearningModel, rng: np.random.Generator, weeks: int) -> None:
+        """Spin off division sub-groups where contributors have gathered."""
+        if weeks % self.p.wave_every:
+            return
+        state = model.state
+        c, e = state.communities, state.employees
+        in_network = c.members[:, self.network]
+        contributing = in_network & (e.engagement >= Engagement.CONTRIBUTOR)
+        demand = np.bincount(e.division[contributing], minlength=model.org.n_divisions)
+        served = set(c.scope[c.used & c.official & (c.scope >= 0)].tolist())
+        for d in np.flatnonzero(demand >= self.p.subgroup_demand):
+            if int(d) in served or not (~c.used).any():
+                continue
+            sub = model.launch_community(official=True, scope=int(d),
+                                         compulsory=model.params.participation.compulsory)
+            invite(model, np.flatnonzero(in_network & (e.division == d)), sub.index, rng)
+
+
+@register
+class CoOptExisting(Strategy):
+    """Find where the energy is: bring the most energetic unofficial groups in as sub-groups.
+
+    At launch the ``groups`` most energetic live unofficial groups become official (facilitated)
+    sub-groups, still open to anyone tied to their members. With ``umbrella``, an
+    organisation-wide network opens around them and their members are invited to it; others
+    hear of it through communications and word of mouth.
+    """
+
+    name = "co_opt_existing"
+    summary = "Find where the energy is: co-opt the most energetic unofficial groups."
+
+    def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
+        """Co-opt the groups and open the umbrella network."""
+        c = model.state.communities
+        unofficial = np.flatnonzero(c.used & ~c.official & (c.scope == BY_TIES)
+                                    & (c.status != Status.DORMANT))
+        chosen = unofficial[np.argsort(-c.energy[unofficial], kind="stable")][: self.p.groups]
+        c.official[chosen] = True
+        if self.p.umbrella and (~c.used).any():
+            network = model.launch_community(official=True, scope=ORG_WIDE,
+                                             compulsory=model.params.participation.compulsory)
+            members = np.flatnonzero(c.members[:, chosen].any(axis=1))
+            invite(model, members, network.index, rng)
+
+
+@register
+class BoundarySpannersFirst(Strategy):
+    """Start with the boundary spanners: they carry the network across divisions.
+
+    At launch an organisation-wide network opens and the boundary spanners are invited. Every
+    ``wave_every`` weeks the spanners who participate invite their colleagues (everyone tied to
+    them who is not yet in an official community).
+    """
+
+    name = "boundary_spanners_first"
+    summary = "Start with boundary spanners, who then invite their colleagues in waves."
+
+    def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
+        """Open the network and invite the spanners."""
+        network = model.launch_community(official=True, scope=ORG_WIDE,
+                                         compulsory=model.params.participation.compulsory)
+        self.network = network.index
+        invite(model, np.flatnonzero(model.state.employees.is_spanner), network.index, rng,
+               personal=True)
+
+    def grow(self, model: LearningModel, rng: np.random.Generator, weeks: int) -> None:
+        """Participating spanners invite their colleagues."""
+        if weeks % self.p.wave_every:
+            return
+        e = model.state.employees
+        carriers = np.flatnonzero(e.is_spanner & e.participating)
+        invited = _neighbours(model, carriers) & ~_official_members(model)
+        invite(model, np.flatnonzero(invited), self.network, rng, personal=True)
+
+
+@register
+class LeaderCascade(Strategy):
+    """Top-down and compulsory: leaders enrol, then each level enrols the one below.
+
+    At launch an organisation-wide network opens as compulsory and the division heads are
+    enrolled. Every ``cascade_every`` weeks the next level of the hierarchy is enrolled, until
+    everyone is a member ("a box to check"): membership is certain, motivation suffers
+    (``participation.compulsion_penalty``).
+    """
+
+    name = "leader_cascade"
+    summary = "Top-down cascade: leaders first, each level enrolled compulsorily in turn."
+
+    def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
+        """Open the compulsory network and enrol the heads."""
+        network = model.launch_community(official=True, scope=ORG_WIDE, compulsory=True)
+        self.network = network.index
+        self.depth = _hierarchy_depth(model.org.manager)
+        invite(model, np.flatnonzero(self.depth == 0), network.index, rng)
+
+    def grow(self, model: LearningModel, rng: np.random.Generator, weeks: int) -> None:
+        """Enrol the next level."""
+        if weeks % self.p.cascade_every:
+            return
+        level = weeks // self.p.cascade_every
+        invite(model, np.flatnonzero(self.depth == level), self.network, rng)
+
+
+def _hierarchy_depth(manager: np.ndarray) -> np.ndarray:
+    """Level of each employee in the hierarchy: 0 for division heads, 1 for their reports..."""
+    depth = np.where(manager < 0, 0, -1)
+    level = 0
+    while (depth < 0).any():
+        reports = (depth < 0) & (depth[np.maximum(manager, 0)] == level) & (manager >= 0)
+        if not reports.any():
+            break
+        depth[reports] = level + 1
+        level += 1
+    return depth

@@ -19,7 +19,15 @@ SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 
 def test_default_scenario_lists_every_key_with_schema_defaults():
     data = tomllib.loads((ROOT / "scenarios/default.toml").read_text())
-    listed = {f"{s}.{k}" for s, table in data.items() for k in table}
+
+    def keys(table, prefix):
+        for name, value in table.items():
+            if isinstance(value, dict):
+                yield from keys(value, f"{prefix}{name}.")
+            else:
+                yield f"{prefix}{name}"
+
+    listed = set(keys(data, ""))
     assert listed == {p.key for p in SCHEMA}
     params = load_scenario(ROOT / "scenarios/default.toml")
     assert set(params.diff(Params())) == {"scenario.description"}

@@ -60,6 +60,7 @@ def launch(
     c.used[k], c.official[k], c.compulsory[k] = True, official, compulsory
     c.scope[k], c.cadence[k], c.created[k] = scope, cadence, state.step
     c.energy[k], c.status[k], c.low_weeks[k] = energy, Status.FORMING, 0
+    c.hours[k] = 0.0
     c.code[k] = 0
     c.members[:, k] = False
     return k
@@ -122,15 +123,18 @@ def update_energy(state: State, params: Params) -> None:
     """Update energy from this week's contributions, decay and facilitation; set dormancy.
 
     ``E <- clip(E (1 - decay) + gain * contributions / members + facilitation, 0, 1)``, where
-    contributions count contributors once and champions twice. Contributions are divided by the
-    number of members, so a large community of lurkers gains little energy: energy spread thin.
+    contributions count contributors once and champions twice, and ``facilitation =
+    facilitation_energy * min(1, hours / (members * hours_per_member))`` for communities that
+    are not dormant. Both contributions and facilitator hours are divided by the number of
+    members, so a large community of lurkers gains little energy: energy spread thin.
     """
     c, cp = state.communities, params.community
     size = np.maximum(c.size, 1)
-    facilitated = c.official & c.used & (c.status != Status.DORMANT)
+    coverage = np.minimum(1.0, c.hours / (size * cp.hours_per_member))
+    facilitated = c.used & (c.status != Status.DORMANT)
     energy = (c.energy * (1.0 - cp.energy_decay)
               + cp.energy_gain * state.week.contributions / size
-              + cp.facilitation_energy * facilitated)
+              + cp.facilitation_energy * coverage * facilitated)
     c.energy[:] = np.where(c.used, np.clip(energy, 0.0, 1.0), 0.0)
     low = c.used & (c.energy < cp.dormancy_threshold)
     c.low_weeks[:] = np.where(low, c.low_weeks + 1, 0)

@@ -9,8 +9,10 @@ their score is the number of dimensions acted on correctly. Beliefs then move on
 * **work ties** (interpersonal learning, Miller, Zhao & Calantone 2006): everyone looks at one
   colleague, picked in proportion to trust; if that colleague scored better, each differing
   dimension moves with chance ``peer_learning_rate * trust * safety * (1 - competitiveness)``;
-* **meetings**: each attendee meets one contributor at the same meeting; if the contributor
-  scored better, each differing dimension moves with chance ``meeting_learning_rate * safety``;
+* **meetings**: each attendee talks with one other attendee of the same meeting, picked at
+  random; if that person contributes (contributor or champion) and scored better, each
+  differing dimension moves with chance ``meeting_learning_rate * safety``. So the share of
+  contributors at a meeting, not its size, sets how much people learn there;
 * **codes** (socialisation, March 1991 p1): each participant moves toward the code (curated
   repository) of the community they turned to this week, with chance ``p1`` per dimension if they
   attended its meeting and ``p1 * reading_socialisation`` in a week without a meeting
@@ -88,12 +90,13 @@ def exchange_step(state: State, params: Params, rng: np.random.Generator) -> Non
     within += int((e.division[learners] == e.division[sources])[learned].sum())
     total += int(learned.sum())
 
-    # Meetings: each attendee meets one contributor at the same meeting.
+    # Meetings: each attendee talks with one other attendee; only contributors share.
     attendees = np.flatnonzero(week.attending >= 0)
-    speakers = attendees[e.engagement[attendees] >= Engagement.CONTRIBUTOR]
-    met = pick_in_groups(week.attending[speakers], week.attending[attendees], speakers,
-                         attendees, c.capacity, u_pick[attendees])
-    ok = (met >= 0) & (week.score[np.maximum(met, 0)] > week.score[attendees])
+    group = week.attending[attendees]
+    met = pick_in_groups(group, group, attendees, attendees, c.capacity, u_pick[attendees])
+    partner = np.maximum(met, 0)
+    ok = ((met >= 0) & (e.engagement[partner] >= Engagement.CONTRIBUTOR)
+          & (week.score[partner] > week.score[attendees]))
     learners, sources = attendees[ok], met[ok]
     rate = np.full(learners.size, kp.meeting_learning_rate * culture.psychological_safety)
     directions, learned = _learn_from(beliefs, learners, sources, rate, u_meet[learners])

@@ -13,7 +13,8 @@ peripheral participation, Lave & Wenger 1991; the 90-9-1 pattern, Nielsen 2006).
   its *exposure* (the summed trust of their ties to its members) plus ``official_pull`` for an
   open official community.
 * **Climbing** from lurker to contributor needs motivation, psychological safety (Edmondson 1999),
-  a non-competitive culture and an energetic community; champions need recognition.
+  a non-competitive culture and an energetic community, and is less likely in a large one
+  (social loafing, Karau & Williams 1993); champions need recognition.
 * **Fatigue** builds with each meeting attended and wears off; unmotivated or tired people lapse
   a rung or drop out. People enrolled compulsorily cannot drop out, but start less motivated.
 
@@ -72,19 +73,24 @@ def _slots(pick: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return slots
 
 
-def choose_attendance(state: State, rng: np.random.Generator) -> None:
+def choose_attendance(state: State, params: Params, rng: np.random.Generator) -> None:
     """Pick the community each participant turns to this week, and whether they meet with it.
 
-    The chance of turning to a community grows with its energy. Sets ``week.primary`` and
-    ``week.attending`` (the primary community if it meets this week, else -1).
+    The chance of turning to a community grows with its energy. A member whose community meets
+    attends with chance ``1 - w (1 - motivation (1 - fatigue))``, ``w`` being
+    ``participation.attendance_motivation``. Sets ``week.primary`` and ``week.attending`` (the
+    primary community if it meets this week and they attend, else -1).
     """
-    c, week = state.communities, state.week
+    c, e, week = state.communities, state.employees, state.week
+    u_attend = rng.random(e.n)
     cols = np.flatnonzero(c.used)
     weights = c.members[:, cols] * (c.energy[cols] + 0.01)[None, :]
     week.primary = _slots(choose_per_row(weights, rng), cols)
     has = week.primary >= 0
-    week.attending = np.where(has & week.meets[np.maximum(week.primary, 0)], week.primary,
-                              -1).astype(np.int32)
+    willing = 1.0 - params.participation.attendance_motivation * (
+        1.0 - e.motivation * (1.0 - e.fatigue))
+    attends = has & week.meets[np.maximum(week.primary, 0)] & (u_attend < willing)
+    week.attending = np.where(attends, week.primary, -1).astype(np.int32)
 
 
 CHAMPION_WEIGHT = 2.0
@@ -121,7 +127,7 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
 
     communities.refresh_status(state, params)
     week.meets = communities.schedule_meetings(state)
-    choose_attendance(state, rng)
+    choose_attendance(state, params, rng)
 
     # Draw every random number of the phase up front, in fixed shapes.
     u_aware, u_join, u_climb, u_lapse, u_drop = rng.random((5, n))
@@ -151,9 +157,11 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
     joins &= target >= 0
 
     # Climbing and lapsing, for participants.
-    energy_here = np.where(week.primary >= 0, c.energy[np.maximum(week.primary, 0)], 0.0)
+    here = np.maximum(week.primary, 0)
+    energy_here = np.where(week.primary >= 0, c.energy[here], 0.0)
+    loafing = 1.0 / (1.0 + c.size[here] / params.community.loafing_size)
     climate = culture.psychological_safety * (1.0 - culture.competitiveness)
-    p_contribute = pp.contribute_rate * m_eff * climate * (0.5 + 0.5 * energy_here)
+    p_contribute = pp.contribute_rate * m_eff * climate * (0.5 + 0.5 * energy_here) * loafing
     p_champion = pp.champion_rate * m_eff * culture.recognition
     p_lapse = pp.lapse_rate * (1.0 - m_eff)
     p_drop = pp.dropout_rate * (1.0 - m_eff)

@@ -33,15 +33,24 @@ def test_energy_is_spread_thin_in_large_communities():
     assert state.communities.energy[small] > 10 * state.communities.energy[large]
 
 
-def test_facilitation_feeds_official_communities_only():
+def test_facilitation_energy_follows_hours_per_member():
     params = small_params()
+    cp = params.community
     state = make_state(params)
-    official = communities.launch(state, params, official=True)
-    unofficial = communities.launch(state, params, official=False)
+    full, half, none_, big = (communities.launch(state, params, official=True) for _ in range(4))
+    for k, people in ((full, range(0, 10)), (half, range(10, 20)), (none_, range(20, 30)),
+                      (big, range(30, 130))):
+        communities.enrol(state, params, np.array(list(people)), k)
+    state.communities.hours[[full, half, big]] = [10 * cp.hours_per_member,
+                                                  5 * cp.hours_per_member,
+                                                  10 * cp.hours_per_member]
     communities.update_energy(state, params)
-    assert state.communities.energy[official] == pytest.approx(
-        params.community.facilitation_energy)
-    assert state.communities.energy[unofficial] == 0.0
+    energy = state.communities.energy
+    assert energy[full] == pytest.approx(cp.facilitation_energy)
+    assert energy[half] == pytest.approx(cp.facilitation_energy / 2)
+    assert energy[none_] == 0.0
+    # The same hours spread over ten times the members: a tenth of the energy.
+    assert energy[big] == pytest.approx(cp.facilitation_energy / 10)
 
 
 def test_low_energy_makes_a_community_dormant_and_dormant_ones_do_not_meet():

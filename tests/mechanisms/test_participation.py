@@ -131,7 +131,8 @@ def test_compulsory_members_do_not_drop_out_but_volunteers_do(rng):
 
 def test_contributing_needs_safety_and_a_non_competitive_culture(rng):
     def contributors(**culture):
-        params = small_params(**{**NO_CHURN, "participation__contribute_rate": 1.0}, **culture)
+        params = small_params(**{**NO_CHURN, "participation__contribute_rate": 1.0,
+                                 "community__loafing_size": 1_000_000}, **culture)
         state = make_state(params, ties=sp.csr_array((200, 200)))
         k = communities.launch(state, params, official=True, energy=1.0)
         communities.enrol(state, params, np.arange(200), k)
@@ -159,3 +160,22 @@ def test_fatigue_builds_with_meetings_and_wears_off(rng):
     state.step = 6
     participation_step(state, params, rng)
     assert state.employees.fatigue.mean() < tired
+
+
+def test_members_of_large_communities_contribute_less(rng):
+    """Social loafing (Karau & Williams 1993): the chance to start contributing falls with size."""
+    params = small_params(**{**NO_CHURN, "participation__contribute_rate": 1.0,
+                             "community__loafing_size": 20}, culture__psychological_safety=1.0,
+                          culture__competitiveness=0.0)
+    state = make_state(params, ties=sp.csr_array((200, 200)))
+    small = communities.launch(state, params, official=True, energy=1.0)
+    large = communities.launch(state, params, official=True, energy=1.0)
+    communities.enrol(state, params, np.arange(0, 20), small)
+    communities.enrol(state, params, np.arange(20, 200), large)
+    state.employees.motivation[:] = 1.0
+    state.step = 1
+    participation_step(state, params, rng)
+    contributing = state.employees.engagement >= Engagement.CONTRIBUTOR
+    # Expected 1 / (1 + 20/20) = 0.5 in the small one, 1 / (1 + 180/20) = 0.1 in the large one.
+    assert abs(contributing[:20].mean() - 0.5) < 0.25
+    assert abs(contributing[20:].mean() - 0.1) < 0.06
