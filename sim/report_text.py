@@ -85,6 +85,11 @@ def verdict_sentence(v: dict[str, Any], weeks: str) -> str:
             f"(95% CI {_span(v['best_ci_low'], v['best_ci_high'], unit)})")
     if v["runner_up"] is None:
         return f"On {phrase} only **{v['best']}** was run: {best}."
+    censored = v["kpi"].startswith("time_to_") and weeks.isdigit() and all(
+        v[key] == int(weeks) + 1 for key in ("best_ci_low", "best_ci_high", "runner_up_mean"))
+    if censored:
+        return (f"On {phrase} there is **no winner**: neither `{v['best']}` nor "
+                f"`{v['runner_up']}` got there within {weeks} weeks in any replication.")
     other = (f"{_value(v['runner_up_mean'], unit)} (95% CI "
              f"{_span(v['runner_up_ci_low'], v['runner_up_ci_high'], unit)}) for "
              f"`{v['runner_up']}`, the runner-up")
