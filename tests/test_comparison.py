@@ -68,9 +68,9 @@ def test_rerunning_gives_identical_numbers(serial, tmp_path):
     assert again.runs.equals(serial[1].runs)
     assert (tmp_path / "summary.csv").read_bytes() == (serial[0] / "summary.csv").read_bytes()
 
-    def numbers(path):  # the report without its wall time and creation time
+    def numbers(path):  # the report without its wall time, creation time and commit
         return [line for line in path.read_text().splitlines()
-                if not line.startswith(("- **Wall time**", "- **Created"))]
+                if not line.startswith(("- **Wall time**", "- **Created", "- **Git commit"))]
 
     assert numbers(tmp_path / "report.md") == numbers(serial[0] / "report.md")
 

@@ -57,7 +57,7 @@ class Snap:
     hours: np.ndarray
 
     @property
-    def official_live(self) -> np.ndarray:
+    def official_slots(self) -> np.ndarray:
         return self.used & self.official
 
 
@@ -210,7 +210,7 @@ def test_none_launches_no_official_community():
     for _ in range(30):
         model.step()
         assert not (model.state.communities.used & model.state.communities.official).any()
-    assert not any(s.official_live.any() for s in snaps)
+    assert not any(s.official_slots.any() for s in snaps)
     # The control opens nothing at all: only the organisation's unofficial groups exist.
     assert not (model.state.communities.used & ~used_before).any()
 
@@ -222,7 +222,7 @@ def test_active_strategy_has_an_official_community_after_launch(name, seed):
     snaps = spy(model)
     model.step()
     assert snaps[0].week == 1
-    assert snaps[0].official_live.any()
+    assert snaps[0].official_slots.any()
     c = model.state.communities
     assert (c.used & c.official).any()
 
@@ -234,9 +234,9 @@ def test_nothing_is_launched_before_the_launch_week(name):
     model.run(4)
     assert [s.week for s in snaps] == [1, 2, 3, 4]
     for s in snaps[:3]:
-        assert not s.official_live.any()
+        assert not s.official_slots.any()
         assert (s.hours == 0).all()
-    assert snaps[3].official_live.any()
+    assert snaps[3].official_slots.any()
 
 
 # --- 4. small_groups_first --------------------------------------------------------------------
@@ -253,7 +253,7 @@ def test_small_groups_pilots(seed):
     snaps = spy(model)
     model.step()
     s = snaps[0]
-    groups = np.flatnonzero(s.official_live)  # launched in slot order = launch order
+    groups = np.flatnonzero(s.official_slots)  # launched in slot order = launch order
     assert groups.size == pilots
     division = e.division
     earlier = np.zeros(model.org.n, bool)
@@ -270,7 +270,7 @@ def test_small_groups_pilots(seed):
         assert s.members[pilot_seed, k], f"pilot {g} lacks its seed {pilot_seed}"
         assert s.engagement[pilot_seed] >= Engagement.LURKER
         earlier |= s.members[:, k]
-    # Pilots do not overlap and hours go to the pilots only.
+    # Pilots do not overlap.
     assert (s.members[:, groups].sum(axis=1) <= 1).all()
     # Later weeks: a division's group only ever has members of that division.
     for _ in range(20):
@@ -364,7 +364,7 @@ def test_small_groups_pilot_contains_its_seed_even_at_the_membership_cap():
     snaps = spy(model)
     model.step()
     s = snaps[0]
-    for g, k in enumerate(np.flatnonzero(s.official_live)):
+    for g, k in enumerate(np.flatnonzero(s.official_slots)):
         d = g % model.org.n_divisions
         candidates = np.flatnonzero(e.division == d)
         pilot_seed = candidates[np.argmax(motivation0[candidates])]
@@ -385,7 +385,7 @@ def test_org_wide_launch_makes_everyone_aware_and_some_accept():
         snaps = spy(model)
         model.step()
         s = snaps[0]
-        official = np.flatnonzero(s.official_live)
+        official = np.flatnonzero(s.official_slots)
         assert official.size == 1
         net = official[0]
         assert s.scope[net] == ORG_WIDE and not s.compulsory[net]
@@ -442,7 +442,7 @@ def test_org_wide_subgroup_on_demand_once_per_division(seed):
     in_net_div0 = c.members[:, net] & (e.division == 0)
     model.step()  # week 9: launch week + wave_every
     s = snaps[-1]
-    subs = np.flatnonzero(s.official_live & (s.scope >= 0))
+    subs = np.flatnonzero(s.official_slots & (s.scope >= 0))
     assert subs.size == 1
     sub = subs[0]
     assert s.scope[sub] == 0
@@ -482,9 +482,9 @@ def test_co_opt_brings_in_the_most_energetic_groups_under_an_umbrella(seed):
     snaps = spy(model)
     model.step()
     s = snaps[0]
-    co_opted = np.flatnonzero(s.official_live & (s.scope == BY_TIES))
+    co_opted = np.flatnonzero(s.official_slots & (s.scope == BY_TIES))
     assert np.array_equal(co_opted, chosen)
-    umbrellas = np.flatnonzero(s.official_live & (s.scope == ORG_WIDE))
+    umbrellas = np.flatnonzero(s.official_slots & (s.scope == ORG_WIDE))
     assert umbrellas.size == 1
     net = umbrellas[0]
     in_chosen = members_before[:, chosen].any(axis=1)
@@ -514,7 +514,7 @@ def test_co_opt_more_groups_than_exist_takes_them_all():
     chosen = _expected_co_opted(model, 50)
     snaps = spy(model)
     model.step()
-    assert np.array_equal(np.flatnonzero(snaps[0].official_live & (snaps[0].scope == BY_TIES)),
+    assert np.array_equal(np.flatnonzero(snaps[0].official_slots & (snaps[0].scope == BY_TIES)),
                           chosen)
 
 
@@ -533,7 +533,7 @@ def test_boundary_spanners_first_invites_spanners_then_their_colleagues(seed):
     model.step()
     s = snaps[0]
     net = model.strategy.network
-    assert s.official_live[net] and s.scope[net] == ORG_WIDE
+    assert s.official_slots[net] and s.scope[net] == ORG_WIDE
     assert s.members[:, net].any()
     assert spanner[s.members[:, net]].all(), "only spanners are in the network at launch"
     assert (s.engagement[spanner] >= Engagement.AWARE).all()
@@ -589,7 +589,7 @@ def test_leader_cascade_enrols_heads_then_level_by_level(seed):
     model.step()
     s = snaps[0]
     net = model.strategy.network
-    assert s.compulsory[net] and s.official_live[net] and s.scope[net] == ORG_WIDE
+    assert s.compulsory[net] and s.official_slots[net] and s.scope[net] == ORG_WIDE
     assert np.array_equal(s.members[:, net], heads), "at launch the heads exactly"
     np.testing.assert_allclose(s.motivation[heads], motivation0[heads] * (1 - penalty))
     np.testing.assert_allclose(s.motivation[~heads], motivation0[~heads])
