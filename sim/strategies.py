@@ -94,9 +94,12 @@ def describe() -> list[tuple[str, str, list[str]]]:
 
 
 def share_budget(model: LearningModel) -> None:
-    """Split ``strategy.facilitation_hours`` evenly over the live official communities."""
+    """Split ``strategy.facilitation_hours`` evenly over the live official communities.
+
+    Live means in use, not dormant and with at least one member.
+    """
     c = model.state.communities
-    live = c.used & c.official & (c.status != Status.DORMANT)
+    live = c.used & c.official & (c.status != Status.DORMANT) & (c.size > 0)
     c.hours[:] = 0.0
     if live.any():
         c.hours[live] = model.params.strategy.facilitation_hours / live.sum()
@@ -121,6 +124,12 @@ def invite(model: LearningModel, people: np.ndarray, community: int,
     accept = rng.random(people.size) < chance
     joining = people if compulsory else people[accept]
     return communities.enrol(state, params, joining, community, compulsory=compulsory)
+
+
+def _with_room(model: LearningModel) -> np.ndarray:
+    """Mask of employees below their membership cap (who can still join voluntarily)."""
+    e = model.state.employees
+    return model.state.communities.members.sum(axis=1) < e.max_memberships
 
 
 def _official_members(model: LearningModel) -> np.ndarray:
@@ -162,9 +171,10 @@ class SmallGroupsFirst(Strategy):
     def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
         """Open the pilots."""
         division = model.state.employees.division
-        for g in range(self.p.pilot_groups):
+        for g in range(min(self.p.pilot_groups, self.p.max_groups)):
             d = g % model.org.n_divisions
-            candidates = np.flatnonzero((division == d) & ~_official_members(model))
+            free = ~_official_members(model) & _with_room(model)
+            candidates = np.flatnonzero((division == d) & free)
             self._open_group(model, _most_motivated(model, candidates), rng)
 
     def grow(self, model: LearningModel, rng: np.random.Generator, weeks: int) -> None:
@@ -176,7 +186,8 @@ class SmallGroupsFirst(Strategy):
         for g in groups[c.energy[groups] >= self.p.momentum]:
             if (c.used & c.official).sum() >= self.p.max_groups:
                 return
-            near = _neighbours(model, np.flatnonzero(c.members[:, g])) & ~_official_members(model)
+            near = (_neighbours(model, np.flatnonzero(c.members[:, g]))
+                    & ~_official_members(model) & _with_room(model))
             self._open_group(model, _most_motivated(model, np.flatnonzero(near)), rng)
 
     def _open_group(self, model: LearningModel, seed: int, rng: np.random.Generator) -> None:

@@ -186,7 +186,7 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
     e.engagement[joiners] = np.maximum(e.engagement[joiners], Engagement.LURKER)
     orphaned = (e.engagement >= Engagement.LURKER) & ~c.members.any(axis=1)
     communities.leave(state, np.flatnonzero(orphaned))
-    e.compulsory &= (c.members & c.compulsory[None, :]).any(axis=1)
+    e.compulsory = (c.members & c.compulsory[None, :]).any(axis=1)
     hold_meetings(state)
 
     attending = week.attending >= 0
