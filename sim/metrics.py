@@ -48,7 +48,8 @@ KPIS: tuple[Kpi, ...] = (
         "there is none.", "score"),
     Kpi("active_communities", "Communities that are active (big enough and not dormant).", "count"),
     Kpi("dormant_communities", "Communities that have gone dormant.", "count"),
-    Kpi("meetings", "Community meetings held this week.", "count"),
+    Kpi("meetings", "Community meetings scheduled this week (attendance is in "
+        "attending_share).", "count"),
     Kpi("attending_share", "Share of employees who attended a community meeting this week.",
         "share"),
     Kpi("spanner_load", "Mean number of communities a boundary spanner belongs to (0 when there "
@@ -177,7 +178,8 @@ RUN_KPIS: tuple[RunKpi, ...] = (
     RunKpi("division_inequality", "Inequality between divisions", "division_knowledge_sd in the "
            "last week.", "score", better="lower"),
     RunKpi("silo_index", "Silo index", "Mean of the weekly silo_index over the run (weeks "
-           "without exchanges ignored).", "share", better="lower"),
+           "before the first exchange left out; later empty weeks carry the last value).",
+           "share", better="lower"),
     RunKpi("standards_adopted", "Standards adopted", "standards_adopted in the last week.",
            "count"),
     RunKpi("lurker_share", "Lurkers among participants", "Lurkers / participants in the last "

@@ -289,9 +289,9 @@ SCHEMA: tuple[Param, ...] = (
     P("participation", "recognition_gain", 0.02, "Share of the gap to full motivation a "
       "contributor closes per week at full recognition: gain x recognition x (1 - motivation).",
       unit="per week", low=0.0, high=1.0),
-    P("participation", "compulsory", False, "Whether official communities enrol the people a "
-      "strategy invites ('a box to check') instead of letting them accept; compulsory "
-      "enrolment ignores the membership cap."),
+    P("participation", "compulsory", False, "Whether the official communities a strategy "
+      "launches enrol the people it invites ('a box to check') instead of letting them accept; "
+      "compulsory enrolment ignores the membership cap (leader_cascade is always compulsory)."),
     P("participation", "compulsion_penalty", 0.5, "Share of motivation lost by someone enrolled "
       "compulsorily.", unit="share", low=0.0, high=1.0,
       source="Wenger, McDermott & Snyder (2002), Cultivating Communities of Practice"),

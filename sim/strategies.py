@@ -146,6 +146,13 @@ def _most_motivated(model: LearningModel, candidates: np.ndarray) -> int:
     return int(candidates[np.argmax(motivation)])
 
 
+def _alive(model: LearningModel, community: int) -> bool:
+    """Whether a community a strategy launched still exists and is not dormant."""
+    c = model.state.communities
+    return bool(c.used[community] and c.official[community]
+                and c.status[community] != Status.DORMANT)
+
+
 def _neighbours(model: LearningModel, people: np.ndarray) -> np.ndarray:
     """Everyone tied to at least one of ``people``, as a boolean mask."""
     mask = np.zeros(model.org.n, bool)
@@ -226,7 +233,7 @@ class OrgWideFirst(Strategy):
 
     def grow(self, model: LearningModel, rng: np.random.Generator, weeks: int) -> None:
         """Spin off division sub-groups where contributors have gathered."""
-        if weeks % self.p.wave_every:
+        if weeks % self.p.wave_every or not _alive(model, self.network):
             return
         state = model.state
         c, e = state.communities, state.employees
@@ -247,7 +254,7 @@ class CoOptExisting(Strategy):
     """Find where the energy is: bring the most energetic unofficial groups in as sub-groups.
 
     At launch the ``groups`` most energetic live unofficial groups become official (facilitated)
-    sub-groups, still open to anyone tied to their members. With ``umbrella``, an
+    sub-groups; being official, they are announced, so anyone may now find and join them. With ``umbrella``, an
     organisation-wide network opens around them and their members are invited to it; others
     hear of it through communications and word of mouth.
     """
@@ -291,7 +298,7 @@ class BoundarySpannersFirst(Strategy):
 
     def grow(self, model: LearningModel, rng: np.random.Generator, weeks: int) -> None:
         """Participating spanners invite their colleagues."""
-        if weeks % self.p.wave_every:
+        if weeks % self.p.wave_every or not _alive(model, self.network):
             return
         e = model.state.employees
         carriers = np.flatnonzero(e.is_spanner & e.participating)
@@ -321,7 +328,7 @@ class LeaderCascade(Strategy):
 
     def grow(self, model: LearningModel, rng: np.random.Generator, weeks: int) -> None:
         """Enrol the next level."""
-        if weeks % self.p.cascade_every:
+        if weeks % self.p.cascade_every or not _alive(model, self.network):
             return
         level = weeks // self.p.cascade_every
         invite(model, np.flatnonzero(self.depth == level), self.network, rng)
