@@ -254,9 +254,9 @@ class CoOptExisting(Strategy):
     """Find where the energy is: bring the most energetic unofficial groups in as sub-groups.
 
     At launch the ``groups`` most energetic live unofficial groups become official (facilitated)
-    sub-groups; being official, they are announced, so anyone may now find and join them. With ``umbrella``, an
-    organisation-wide network opens around them and their members are invited to it; others
-    hear of it through communications and word of mouth.
+    sub-groups; being official, they are announced, so anyone may now find and join them. With
+    ``umbrella``, an organisation-wide network opens around them and their members are invited
+    to it; others hear of it through communications and word of mouth.
     """
 
     name = "co_opt_existing"
