@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -19,9 +20,11 @@ from rich.table import Table
 
 from sim.comparison import Comparison
 from sim.comparison import compare as compare_strategies
+from sim.executors import EXECUTORS
 from sim.params import SCHEMA, ParameterError
 from sim.runner import RunOutcome, run_scenario
 from sim.scenario import ScenarioError, load_scenario
+from sim.store import StoreError
 from sim.strategies import STRATEGIES, describe
 
 __all__ = ["app", "main"]
@@ -65,7 +68,7 @@ def _user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ParameterError, ScenarioError, BadInput) as error:
+        except (ParameterError, ScenarioError, StoreError, BadInput) as error:
             print(f"orglearn: error: {error}", file=sys.stderr)
             raise typer.Exit(BAD_INPUT) from None
 
@@ -167,11 +170,122 @@ def _print_verdicts(result: Comparison, out: Path) -> None:
 
 @app.command()
 @_user_errors
-def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files.")]) -> None:
-    """Check scenario files; print 'ok' per file or the first problem."""
+def sweep(
+    experiment: Annotated[Path, typer.Argument(help="Experiment TOML file.")],
+    workers: Annotated[int, typer.Option(help="Local processes, or local Dask workers.")] = (
+        os.cpu_count() or 1),
+    executor: Annotated[str, typer.Option(help="local or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (with "
+             "--executor dask); a local cluster on 127.0.0.1 is started when omitted.")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue the runs already stored in --out.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        help="Results folder [default: results/<experiment name>].")] = None,
+) -> None:
+    """Run every run of an experiment (strategies x contexts x replications), resumably."""
+    from sim.designs import load_experiment
+    from sim.sweep import run_sweep
+
+    spec = load_experiment(experiment)
+    if executor not in EXECUTORS:
+        raise BadInput(f"--executor: {executor!r} is not allowed; allowed: "
+                       f"{', '.join(EXECUTORS)}")
+    if scheduler and executor != "dask":
+        raise BadInput(f"--scheduler: {scheduler!r} needs --executor dask")
+    _positive("--workers", workers, 1)
+    out = out or Path("results") / spec.name
+    _check_out_dir(out)
+    started = time.perf_counter()
+    outcome = run_sweep(spec, out, workers=workers, executor=executor, scheduler=scheduler,
+                        resume=resume)
+    ran = outcome.runs.num_rows - outcome.skipped
+    resumed = f" ({outcome.skipped} already stored)" if outcome.skipped else ""
+    typer.echo(f"{spec.name}: {ran} runs done{resumed}, {outcome.runs.num_rows} in all, "
+               f"{len(outcome.manifest['contexts'])} contexts, in "
+               f"{time.perf_counter() - started:.1f} s")
+    if "report" in outcome.files:
+        typer.echo(f"report: {outcome.files['report']}")
+
+
+@app.command()
+@_user_errors
+def report(results: Annotated[Path, typer.Argument(help="A results folder.")]) -> None:
+    """Regenerate summary.csv, figures and report.md from the stored runs of a results folder."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    manifest_path = results / "manifest.json"
+    if not manifest_path.is_file():
+        raise BadInput(f"{results}: no manifest.json; give a folder written by orglearn "
+                       "compare or orglearn sweep")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    runs = pq.read_table(results / "runs.parquet")
+    series = pq.read_table(results / "timeseries.parquet")
+    if manifest.get("command") == "sweep":
+        from sim.sweep import analyse
+
+        files = analyse(runs, series, manifest, results)
+    elif manifest.get("command") == "compare":
+        from sim.report import write_report
+
+        files = write_report(runs, series, manifest, results, manifest["reference"])
+    else:
+        raise BadInput(f"{manifest_path}: command = {manifest.get('command')!r} is not allowed; "
+                       "allowed: 'compare', 'sweep'")
+    typer.echo(f"wrote {', '.join(sorted(p.name for p in files.values()))} in {results}")
+
+
+@app.command()
+@_user_errors
+def reproduce(
+    experiment: Annotated[Path, typer.Argument(help="Experiment TOML file.")],
+    replications: Annotated[int | None, typer.Option(
+        help="Only re-run and compare the first N replications.")] = None,
+    workers: Annotated[int, typer.Option(help="Local processes.")] = os.cpu_count() or 1,
+    results: Annotated[Path | None, typer.Option(
+        help="Committed results folder [default: results/<experiment name>].")] = None,
+) -> None:
+    """Re-run an experiment whose results are committed; exit 1 if anything differs."""
+    import tempfile
+
+    from sim.designs import load_experiment
+    from sim.sweep import reproduce as reproduce_experiment
+
+    spec = load_experiment(experiment)
+    committed = results or Path("results") / spec.name
+    if not (committed / "runs.parquet").is_file():
+        raise BadInput(f"{committed}: no committed runs.parquet for {spec.name!r}; run "
+                       f"orglearn sweep {experiment} first")
+    if replications is not None:
+        _positive("--replications", replications, 1)
+    with tempfile.TemporaryDirectory(prefix="orglearn-reproduce-") as scratch:
+        same, problems = reproduce_experiment(spec, committed, Path(scratch), workers=workers,
+                                              replications=replications)
+    if not same:
+        for line in problems:
+            typer.echo(f"differs: {line}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{spec.name}: reproduced; runs and weekly series identical to {committed}")
+
+
+@app.command()
+@_user_errors
+def validate(files: Annotated[list[Path], typer.Argument(
+        help="Scenario or experiment files.")]) -> None:
+    """Check scenario and experiment files; print 'ok' per file or the first problem."""
+    from sim.designs import load_experiment
+
     for path in files:
-        load_scenario(path)
-        out_console.print(f"{path}: ok")
+        is_experiment = path.suffix == ".toml" and path.is_file() and (
+            "[experiment]" in path.read_text(encoding="utf-8", errors="replace"))
+        if is_experiment:
+            spec = load_experiment(path)
+            out_console.print(f"{path}: ok ({len(spec.tasks())} runs)")
+        else:
+            load_scenario(path)
+            out_console.print(f"{path}: ok")
 
 
 @app.command("list")
@@ -187,12 +301,20 @@ def list_(what: Annotated[str, typer.Argument(help="strategies, scenarios or par
         for path in sorted(Path("scenarios").glob("*.toml")):
             params = load_scenario(path)
             typer.echo(f"{str(path):40} {params.scenario.description}")
+    elif what == "experiments":
+        from sim.designs import load_experiment
+
+        for path in sorted(Path("experiments").rglob("*.toml")):
+            spec = load_experiment(path)
+            typer.echo(f"{str(path):44} {spec.design:6} {len(spec.tasks()):5} runs  "
+                       f"{spec.description}")
     elif what == "params":
         for p in SCHEMA:
             unit = f" [{p.unit}]" if p.unit else ""
             typer.echo(f"{p.key} = {p.default!r}{unit}  ({p.allowed()})\n    {p.help}")
     else:
-        raise BadInput(f"list {what!r}: unknown; allowed: strategies, scenarios, params")
+        raise BadInput(f"list {what!r}: unknown; allowed: strategies, scenarios, experiments, "
+                       "params")
 
 
 SUMMARY_KPIS = (

@@ -18,7 +18,7 @@ from sim.model import LearningModel
 from sim.params import Params, Value
 from sim.rng import derive_seed
 
-__all__ = ["RunResult", "RunTask", "comparison_tasks", "execute"]
+__all__ = ["RunResult", "RunTask", "comparison_tasks", "execute", "execute_batch"]
 
 
 @dataclass(frozen=True)
@@ -91,3 +91,8 @@ def execute(task: RunTask) -> RunResult:
     series = model.timeseries()
     kpis = run_summary(series, model.state)
     return RunResult(task, kpis, series, time.perf_counter() - started)
+
+
+def execute_batch(tasks: list[RunTask]) -> list[RunResult]:
+    """Run several tasks in turn (one remote call for many short runs)."""
+    return [execute(task) for task in tasks]

@@ -1,0 +1,116 @@
+"""The run store: every finished run of a sweep, written to disk the moment it finishes.
+
+A sweep's results folder holds ``store/``: ``experiment.json`` (which experiment, by the digest
+of its files) and, per finished run, ``<run id>.timeseries.parquet`` then ``<run id>.run.parquet``,
+each written atomically (temporary file, then rename). The run file is written last, so its
+presence means the run is complete: an interrupted sweep loses only the runs in flight.
+
+A run id is content-addressed: a hash of everything that determines the run (its parameter
+values, seed included, its strategy label, context and replication). Resuming skips the runs
+whose ids are already stored, and refuses a store written for a different experiment file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.experiment import RunResult, RunTask
+from sim.results import atomic_write, timeseries_table, write_json
+
+__all__ = ["RunStore", "StoreError", "run_id"]
+
+
+class StoreError(ValueError):
+    """A results folder that cannot be used as asked (exists without --resume, or changed)."""
+
+
+def run_id(task: RunTask) -> str:
+    """Content-addressed identifier of a run (24 hex digits)."""
+    content = {"experiment": task.experiment, "context": task.context,
+               "strategy": task.strategy, "replication": task.replication, "seed": task.seed,
+               "values": dict(sorted(task.values.items()))}
+    text = json.dumps(content, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+class RunStore:
+    """The ``store/`` folder of a sweep's results.
+
+    Args:
+        root: The results folder.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.folder = self.root / "store"
+        self.header = self.folder / "experiment.json"
+
+    def open(self, name: str, digest: str, source: str, resume: bool) -> None:
+        """Create the store, or check that it may be resumed.
+
+        Args:
+            name: Experiment name.
+            digest: Digest of the experiment's files.
+            source: The experiment file, for messages.
+            resume: Whether continuing an existing store is wanted.
+
+        Raises:
+            StoreError: If runs are stored and ``resume`` is false, or they belong to a different
+                version of the experiment.
+        """
+        if self.header.exists():
+            stored = json.loads(self.header.read_text(encoding="utf-8"))
+            if not resume:
+                raise StoreError(f"{self.root}: already holds runs of {stored.get('name')!r}; "
+                                 "add --resume to continue them or give another --out")
+            if stored.get("digest") != digest:
+                raise StoreError(f"{self.root}: its runs come from a different version of "
+                                 f"{source} (or its scenario); --resume refuses to mix them; "
+                                 "give another --out")
+            return
+        write_json({"name": name, "digest": digest, "source": source}, self.header)
+
+    def done(self) -> set[str]:
+        """Ids of the runs stored as complete."""
+        if not self.folder.exists():
+            return set()
+        return {p.name.removesuffix(".run.parquet") for p in self.folder.glob("*.run.parquet")}
+
+    def save(self, result: RunResult, context: Mapping[str, Any]) -> None:
+        """Store one finished run: its weekly series, then its row (keys, context, KPIs)."""
+        key = run_id(result.task)
+        keys = result.task.keys()
+        series = timeseries_table(result.series, keys)
+        row = {**keys, **context, **result.kpis, "run_seconds": result.seconds}
+        table = pa.table({k: pa.array([v]) for k, v in row.items()})
+        self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.folder / f"{key}.timeseries.parquet",
+                     lambda p: pq.write_table(series, p, compression="zstd"))
+        atomic_write(self.folder / f"{key}.run.parquet", lambda p: pq.write_table(table, p))
+
+    def load(self, tasks: Iterable[RunTask]) -> tuple[pa.Table, pa.Table]:
+        """The stored runs of ``tasks``, in task order: ``(runs, timeseries)``.
+
+        The per-run wall time is dropped, so the tables depend only on what was computed.
+
+        Raises:
+            StoreError: If a task's run is missing.
+        """
+        runs, series = [], []
+        for task in tasks:
+            key = run_id(task)
+            path = self.folder / f"{key}.run.parquet"
+            if not path.exists():
+                raise StoreError(f"{self.root}: run {key} ({task.strategy}, context "
+                                 f"{task.context}, replication {task.replication}) is missing")
+            runs.append(pq.read_table(path).drop_columns(["run_seconds"]))
+            series.append(pq.read_table(self.folder / f"{key}.timeseries.parquet"))
+        return (pa.concat_tables(runs, promote_options="default"),
+                pa.concat_tables(series, promote_options="default"))

@@ -1,0 +1,186 @@
+"""Sweeps: run an experiment file's every run, store each at once, resume, analyse.
+
+The library behind ``orglearn sweep`` and ``orglearn reproduce``. Runs are stored one by one in
+the results folder's run store (:mod:`sim.store`) the moment they finish, so an interrupted sweep
+loses only the runs in flight, and ``resume`` skips the runs already stored. Once every run is
+stored, the consolidated tables, the manifest and the analysis are written.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from sim.designs import Experiment
+from sim.executors import run_tasks
+from sim.results import git_commit, now_utc, package_versions, write_json, write_table
+from sim.store import RunStore, run_id
+
+__all__ = ["SweepOutcome", "analyse", "reproduce", "run_sweep", "same_values"]
+
+
+@dataclass
+class SweepOutcome:
+    """The stored outcome of a sweep.
+
+    Attributes:
+        runs: One row per run, in task order.
+        timeseries: One row per run and week.
+        manifest: What was run and how.
+        files: Paths written, by name.
+        skipped: Runs found already stored (resumed).
+    """
+
+    runs: pa.Table
+    timeseries: pa.Table
+    manifest: dict[str, Any]
+    files: dict[str, Path]
+    skipped: int
+
+
+def run_sweep(experiment: Experiment, out: Path, *, workers: int = 1, executor: str = "local",
+              scheduler: str | None = None, resume: bool = False,
+              show_progress: bool | None = None, replications: int | None = None,
+              analyse_results: bool = True) -> SweepOutcome:
+    """Run (or finish) a sweep and write its results folder.
+
+    Args:
+        experiment: The loaded experiment file.
+        out: Results folder.
+        workers: Local processes, or local Dask workers.
+        executor: ``"local"`` or ``"dask"``.
+        scheduler: Address of a running Dask scheduler.
+        resume: Continue the runs stored in ``out`` (refused if the experiment changed).
+        show_progress: Progress bar; by default only on a terminal.
+        replications: Only the first ``replications`` replications (for quick reproductions).
+        analyse_results: Write summary, figures and report after the runs.
+
+    Raises:
+        sim.store.StoreError: If ``out`` holds runs and ``resume`` is false, or holds runs of
+            a different version of the experiment.
+    """
+    started = time.perf_counter()
+    store = RunStore(out)
+    store.open(experiment.name, experiment.digest, str(experiment.path), resume)
+    tasks = [t for t in experiment.tasks()
+             if replications is None or t.replication < replications]
+    contexts = experiment.contexts()
+    done = store.done()
+    todo = [t for t in tasks if run_id(t) not in done]
+    run_tasks(todo, workers, executor=executor, scheduler=scheduler,
+              show_progress=show_progress,
+              on_result=lambda r: store.save(r, contexts[r.task.context]),
+              description=f"{experiment.name}: {len(todo)} runs")
+    runs, series = store.load(tasks)
+    files = {"runs": write_table(runs, out / "runs", csv=False)[0],
+             "timeseries": write_table(series, out / "timeseries", csv=False)[0]}
+    manifest = _manifest(experiment, tasks, contexts, workers, executor, scheduler,
+                         skipped=len(tasks) - len(todo), wall=time.perf_counter() - started)
+    files["manifest"] = write_json(manifest, out / "manifest.json")
+    if analyse_results:
+        files.update(analyse(runs, series, manifest, out))
+    return SweepOutcome(runs, series, manifest, files, len(tasks) - len(todo))
+
+
+def analyse(runs: pa.Table, series: pa.Table, manifest: dict[str, Any],
+            out: Path) -> dict[str, Path]:
+    """Write summary, figures and report of stored sweep results (also ``orglearn report``)."""
+    from sim.sweep_report import write_sweep_report
+
+    problem = manifest.get("salib_problem")
+    matrix = manifest.get("design_matrix")
+    return write_sweep_report(
+        runs, series, manifest, out,
+        reference=manifest["reference"], kpis=list(manifest["kpis"]),
+        design=manifest["design"],
+        axes=[(key, tuple(values)) for key, values in manifest.get("axes", [])],
+        problem=problem,
+        design_matrix=np.asarray(matrix, dtype=float) if matrix is not None else None,
+    )
+
+
+def _manifest(experiment: Experiment, tasks: list, contexts: list[dict[str, Any]],
+              workers: int, executor: str, scheduler: str | None, *, skipped: int,
+              wall: float) -> dict[str, Any]:
+    sampled = experiment.design in ("sobol", "morris")
+    return {
+        "command": "sweep",
+        "name": experiment.name,
+        "description": experiment.description,
+        "experiment": {"file": str(experiment.path), "digest": experiment.digest},
+        "scenario": {"name": experiment.base.scenario.name,
+                     "file": str(experiment.scenario_path)},
+        "design": experiment.design,
+        "samples": experiment.samples,
+        "replications": max(t.replication for t in tasks) + 1 if tasks else 0,
+        "root_seed": experiment.seed,
+        "seed_rule": "seed of (context c, replication r) = derive_seed(root_seed, c, r), the "
+                     "same for every strategy (common random numbers)",
+        "strategies": [label for label, _ in experiment.policies()],
+        "reference": experiment.reference,
+        "kpis": list(experiment.kpis),
+        "axes": [[key, list(values)] for key, values in experiment.grid_axes()],
+        "contexts": contexts,
+        "salib_problem": experiment.salib_problem() if sampled else None,
+        "design_matrix": experiment.design_matrix().tolist() if sampled else None,
+        "runs": len(tasks),
+        "steps": experiment.base.run.steps,
+        "parameters": experiment.base.nested(),
+        "versions": package_versions(),
+        "git_commit": git_commit(),
+        "created_utc": now_utc(),
+        "executor": executor if not scheduler else f"dask at {scheduler}",
+        "workers": workers,
+        "resumed_runs": skipped,
+        "timings_s": {"wall": round(wall, 3)},
+    }
+
+
+def reproduce(experiment: Experiment, committed: Path, scratch: Path, *, workers: int = 1,
+              replications: int | None = None,
+              show_progress: bool | None = None) -> tuple[bool, list[str]]:
+    """Re-run an experiment and compare with its committed results.
+
+    Runs and weekly series are deterministic, so they must be identical (no tolerance).
+
+    Args:
+        experiment: The loaded experiment file.
+        committed: The committed results folder (with ``runs.parquet``, ``timeseries.parquet``).
+        scratch: An empty folder for the new runs.
+        workers: Local processes.
+        replications: Only re-run and compare the first ``replications`` replications.
+        show_progress: Progress bar; by default only on a terminal.
+
+    Returns:
+        ``(identical, differences)``, the differences as short lines.
+    """
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    new = run_sweep(experiment, scratch, workers=workers, show_progress=show_progress,
+                    replications=replications, analyse_results=False)
+    problems = []
+    for name, table in (("runs", new.runs), ("timeseries", new.timeseries)):
+        old = pq.read_table(committed / f"{name}.parquet")
+        if replications is not None:
+            old = old.filter(pc.less(old["replication"], replications))
+        if old.num_rows != table.num_rows:
+            problems.append(f"{name}: {old.num_rows} committed rows, {table.num_rows} now")
+        elif old.column_names != table.column_names:
+            problems.append(f"{name}: columns differ")
+        else:
+            problems += [f"{name}: column {column!r} differs" for column in table.column_names
+                         if not same_values(old[column], table[column])]
+    return not problems, problems
+
+
+def same_values(a: pa.ChunkedArray, b: pa.ChunkedArray) -> bool:
+    """Whether two columns hold the same values, NaN equal to NaN."""
+    if pa.types.is_floating(a.type) and pa.types.is_floating(b.type):
+        return np.array_equal(a.to_numpy(), b.to_numpy(), equal_nan=True)
+    return a.equals(b)
