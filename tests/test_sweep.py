@@ -114,3 +114,35 @@ def test_a_sweep_killed_midway_resumes_to_the_same_runs(tmp_path):
     assert (killed / "runs.parquet").read_bytes() == (whole / "runs.parquet").read_bytes()
     assert (killed / "timeseries.parquet").read_bytes() == (
         whole / "timeseries.parquet").read_bytes()
+
+
+def test_reproduce_accepts_identical_results_and_flags_a_changed_value(serial, tmp_path):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from sim.sweep import reproduce
+
+    spec = load_experiment(write_experiment(tmp_path))
+    committed = serial.files["runs"].parent
+    same, problems = reproduce(spec, committed, tmp_path / "again", show_progress=False)
+    assert same and not problems
+    tampered = tmp_path / "tampered"
+    tampered.mkdir()
+    runs = pq.read_table(committed / "runs.parquet")
+    column = runs.column_names.index("knowledge_final")
+    runs = runs.set_column(column, "knowledge_final",
+                           pc.add(runs["knowledge_final"], pa.scalar(1e-12)))
+    pq.write_table(runs, tampered / "runs.parquet")
+    (tampered / "timeseries.parquet").write_bytes((committed / "timeseries.parquet").read_bytes())
+    same, problems = reproduce(spec, tampered, tmp_path / "third", show_progress=False,
+                               replications=2)
+    assert not same and problems == ["runs: column 'knowledge_final' differs"]
+
+
+def test_committed_phase_diagram_reproduces():
+    """`orglearn reproduce` on the committed phase diagram (first replication only, for time)."""
+    result = subprocess.run([str(ORGLEARN), "reproduce", "experiments/phase-diagram.toml",
+                             "--replications", "1", "--workers", "2"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "reproduced" in result.stdout
