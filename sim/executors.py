@@ -9,6 +9,7 @@ terminal.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -88,7 +89,13 @@ def _key(task: RunTask) -> tuple:
 
 
 def _processes(tasks: Sequence[RunTask], workers: int) -> Iterator[RunResult]:
-    """Results from a local process pool, as they finish."""
+    """Results from a local process pool, as they finish.
+
+    The workers start with BLAS held to one thread (set in the environment they inherit):
+    otherwise each worker's idle BLAS threads compete with the other workers for the cores.
+    """
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["sim.experiment"])  # import once, fork the workers
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

@@ -83,11 +83,18 @@ def comparison_tasks(params: Params, strategies: list[str], replications: int,
 
 
 def execute(task: RunTask) -> RunResult:
-    """Run one task (in this process) and summarise it."""
+    """Run one task (in this process) and summarise it.
+
+    BLAS is held to one thread: the model's matrix products are small, so threads only cost
+    time, and with several worker processes on one machine they would compete for its cores.
+    """
     import time
 
+    from threadpoolctl import threadpool_limits
+
     started = time.perf_counter()
-    model = LearningModel(Params(dict(task.values))).run()
+    with threadpool_limits(limits=1, user_api="blas"):
+        model = LearningModel(Params(dict(task.values))).run()
     series = model.timeseries()
     kpis = run_summary(series, model.state)
     return RunResult(task, kpis, series, time.perf_counter() - started)
