@@ -16,11 +16,11 @@ from sim.results import (
     now_utc,
     package_versions,
     runs_table,
+    scenario_record,
     timeseries_long,
     write_json,
     write_table,
 )
-from sim.scenario import file_digest
 
 __all__ = ["Comparison", "compare"]
 
@@ -69,11 +69,7 @@ def compare(params: Params, strategies: list[str], replications: int, out: Path,
              "timeseries": write_table(series, out / "timeseries", csv=False)[0]}
     manifest = {
         "command": "compare",
-        "scenario": {
-            "name": params.scenario.name,
-            "file": str(scenario_file) if scenario_file else None,
-            "sha256": file_digest(scenario_file) if scenario_file else None,
-        },
+        "scenario": scenario_record(params, scenario_file),
         "strategies": strategies,
         "reference": reference,
         "replications": replications,

@@ -26,6 +26,9 @@ __all__ = [
     "atomic_write",
     "git_commit",
     "package_versions",
+    "runs_table",
+    "scenario_record",
+    "timeseries_long",
     "timeseries_table",
     "write_json",
     "write_table",
@@ -142,3 +145,12 @@ def timeseries_long(results: list[Any]) -> pa.Table:
     """One row per run and week: the run's keys, then the weekly KPIs."""
     tables = [timeseries_table(r.series, r.task.keys()) for r in results]
     return pa.concat_tables(tables, promote_options="default")
+
+
+def scenario_record(params: Any, scenario_file: Path | None) -> dict[str, Any]:
+    """The manifest's record of the scenario: its name, file and the file's SHA-256."""
+    from sim.scenario import file_digest
+
+    return {"name": params.scenario.name,
+            "file": str(scenario_file) if scenario_file else None,
+            "sha256": file_digest(scenario_file) if scenario_file else None}

@@ -14,11 +14,11 @@ from sim.results import (
     git_commit,
     now_utc,
     package_versions,
+    scenario_record,
     timeseries_table,
     write_json,
     write_table,
 )
-from sim.scenario import file_digest
 
 __all__ = ["RunOutcome", "run_scenario"]
 
@@ -67,11 +67,7 @@ def run_scenario(params: Params, out: Path | None = None,
     outcome.timings["write_s"] = time.perf_counter() - ran
     manifest = {
         "command": "run",
-        "scenario": {
-            "name": params.scenario.name,
-            "file": str(scenario_file) if scenario_file else None,
-            "sha256": file_digest(scenario_file) if scenario_file else None,
-        },
+        "scenario": scenario_record(params, scenario_file),
         "seed": params.run.seed,
         "steps": params.run.steps,
         "parameters": params.nested(),

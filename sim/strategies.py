@@ -146,6 +146,16 @@ def _most_motivated(model: LearningModel, candidates: np.ndarray) -> int:
     return int(candidates[np.argmax(motivation)])
 
 
+def _open_network(model: LearningModel, compulsory: bool | None = None) -> int:
+    """Launch an official community open to every division; return its index.
+
+    Compulsory when ``compulsory`` says so, else as ``participation.compulsory`` says.
+    """
+    if compulsory is None:
+        compulsory = model.params.participation.compulsory
+    return model.launch_community(official=True, scope=ORG_WIDE, compulsory=compulsory).index
+
+
 def _alive(model: LearningModel, community: int) -> bool:
     """Whether a community a strategy launched still exists and is not dormant."""
     c = model.state.communities
@@ -226,10 +236,8 @@ class OrgWideFirst(Strategy):
 
     def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
         """Open the network and invite everyone."""
-        network = model.launch_community(official=True, scope=ORG_WIDE,
-                                         compulsory=model.params.participation.compulsory)
-        self.network = network.index
-        invite(model, np.arange(model.org.n), network.index, rng)
+        self.network = _open_network(model)
+        invite(model, np.arange(model.org.n), self.network, rng)
 
     def grow(self, model: LearningModel, rng: np.random.Generator, weeks: int) -> None:
         """Spin off division sub-groups where contributors have gathered."""
@@ -270,10 +278,8 @@ class CoOptExisting(Strategy):
         chosen = unofficial[np.argsort(-c.energy[unofficial], kind="stable")][: self.p.groups]
         c.official[chosen] = True
         if self.p.umbrella and (~c.used).any():
-            network = model.launch_community(official=True, scope=ORG_WIDE,
-                                             compulsory=model.params.participation.compulsory)
             members = np.flatnonzero(c.members[:, chosen].any(axis=1))
-            invite(model, members, network.index, rng)
+            invite(model, members, _open_network(model), rng)
 
 
 @register
@@ -290,10 +296,8 @@ class BoundarySpannersFirst(Strategy):
 
     def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
         """Open the network and invite the spanners."""
-        network = model.launch_community(official=True, scope=ORG_WIDE,
-                                         compulsory=model.params.participation.compulsory)
-        self.network = network.index
-        invite(model, np.flatnonzero(model.state.employees.is_spanner), network.index, rng,
+        self.network = _open_network(model)
+        invite(model, np.flatnonzero(model.state.employees.is_spanner), self.network, rng,
                personal=True)
 
     def grow(self, model: LearningModel, rng: np.random.Generator, weeks: int) -> None:
@@ -321,10 +325,9 @@ class LeaderCascade(Strategy):
 
     def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
         """Open the compulsory network and enrol the heads."""
-        network = model.launch_community(official=True, scope=ORG_WIDE, compulsory=True)
-        self.network = network.index
+        self.network = _open_network(model, compulsory=True)
         self.depth = _hierarchy_depth(model.org.manager)
-        invite(model, np.flatnonzero(self.depth == 0), network.index, rng)
+        invite(model, np.flatnonzero(self.depth == 0), self.network, rng)
 
     def grow(self, model: LearningModel, rng: np.random.Generator, weeks: int) -> None:
         """Enrol the next level."""
