@@ -168,6 +168,12 @@ def _print_verdicts(result: Comparison, out: Path) -> None:
     typer.echo(f"{result.runs.num_rows} runs in {wall:.1f} s; report: {out / 'report.md'}")
 
 
+def _results_dir(spec: Any) -> Path:
+    """Default results folder: results/<name> (results/validation/<name> for validation)."""
+    nested = Path("validation") if spec.path.parent.name == "validation" else Path()
+    return Path("results") / nested / spec.name
+
+
 @app.command()
 @_user_errors
 def sweep(
@@ -181,7 +187,8 @@ def sweep(
     resume: Annotated[bool, typer.Option(
         "--resume", help="Continue the runs already stored in --out.")] = False,
     out: Annotated[Path | None, typer.Option(
-        help="Results folder [default: results/<experiment name>].")] = None,
+        help="Results folder [default: results/<experiment name>, or "
+             "results/validation/<name> for validation experiments].")] = None,
 ) -> None:
     """Run every run of an experiment (strategies x contexts x replications), resumably."""
     from sim.designs import load_experiment
@@ -194,7 +201,7 @@ def sweep(
     if scheduler and executor != "dask":
         raise BadInput(f"--scheduler: {scheduler!r} needs --executor dask")
     _positive("--workers", workers, 1)
-    out = out or Path("results") / spec.name
+    out = out or _results_dir(spec)
     _check_out_dir(out)
     started = time.perf_counter()
     outcome = run_sweep(spec, out, workers=workers, executor=executor, scheduler=scheduler,
@@ -254,7 +261,7 @@ def reproduce(
     from sim.sweep import reproduce as reproduce_experiment
 
     spec = load_experiment(experiment)
-    committed = results or Path("results") / spec.name
+    committed = results or _results_dir(spec)
     if not (committed / "runs.parquet").is_file():
         raise BadInput(f"{committed}: no committed runs.parquet for {spec.name!r}; run "
                        f"orglearn sweep {experiment} first")

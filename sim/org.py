@@ -57,6 +57,7 @@ class OrgParams(Protocol):
     employees: int
     divisions: int
     span_of_control: int
+    formal_ties: bool
     informal_degree: int
     rewiring: float
     cross_division_share: float
@@ -196,6 +197,8 @@ def build_synthetic(org: OrgParams, rng: np.random.Generator) -> Organisation:
 
     formal_u, formal_v, formal_code = _formal_pairs(manager, local, sizes[division],
                                                     int(org.span_of_control))
+    if not org.formal_ties:  # informal ties only (validation networks)
+        formal_u, formal_v, formal_code = formal_u[:0], formal_v[:0], formal_code[:0]
     inf_u, inf_v = _ring_lattice(local, starts[division], sizes[division],
                                  int(org.informal_degree))
     inf_u, inf_v = _rewire(inf_u, inf_v, local, starts[division], sizes[division],

@@ -184,8 +184,12 @@ SCHEMA: tuple[Param, ...] = (
     P("org", "span_of_control", 7, "Direct reports per manager; a team is a manager and their "
       "direct reports.", unit="people", low=1, high=100),
     P("org", "informal_degree", 6, "Mean number of informal (collaboration) ties per employee; "
-      "an even number, as in a Watts-Strogatz ring.", unit="ties", low=0, high=200,
+      "an even number, as in a Watts-Strogatz ring (capped at the division size - 1, so a large "
+      "value gives a fully mixed division).", unit="ties", low=0, high=100_000,
       source="Watts & Strogatz (1998), Nature 393"),
+    P("org", "formal_ties", True, "Whether reporting lines and teams are ties too (false: "
+      "informal ties only, e.g. to study a pure ring lattice, random or fully mixed network; "
+      "the hierarchy still exists for strategies that use it)."),
     P("org", "rewiring", 0.1, "Probability that an informal tie is rewired to a random colleague "
       "of the same division (small-world shortcuts).", unit="probability", low=0.0, high=1.0,
       source="Watts & Strogatz (1998), Nature 393"),

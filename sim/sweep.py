@@ -20,6 +20,7 @@ from sim.designs import Experiment
 from sim.executors import run_tasks
 from sim.results import git_commit, now_utc, package_versions, write_json, write_table
 from sim.store import RunStore, run_id
+from sim.validation import run_checks, write_validation
 
 __all__ = ["SweepOutcome", "analyse", "reproduce", "run_sweep", "same_values"]
 
@@ -94,7 +95,7 @@ def analyse(runs: pa.Table, series: pa.Table, manifest: dict[str, Any],
 
     problem = manifest.get("salib_problem")
     matrix = manifest.get("design_matrix")
-    return write_sweep_report(
+    files = write_sweep_report(
         runs, series, manifest, out,
         reference=manifest["reference"], kpis=list(manifest["kpis"]),
         design=manifest["design"],
@@ -102,6 +103,10 @@ def analyse(runs: pa.Table, series: pa.Table, manifest: dict[str, Any],
         problem=problem,
         design_matrix=np.asarray(matrix, dtype=float) if matrix is not None else None,
     )
+    claims = run_checks(runs, series, manifest, out)
+    if claims is not None:
+        files["validation"] = write_validation(claims, out, manifest["name"])
+    return files
 
 
 def _manifest(experiment: Experiment, tasks: list, contexts: list[dict[str, Any]],
@@ -164,7 +169,11 @@ def reproduce(experiment: Experiment, committed: Path, scratch: Path, *, workers
 
     new = run_sweep(experiment, scratch, workers=workers, show_progress=show_progress,
                     replications=replications, analyse_results=False)
-    problems = []
+    # Published claims hold for the full replication count; a subset checks determinism only.
+    claims = (run_checks(new.runs, new.timeseries, new.manifest, scratch) or []
+              if replications is None else [])
+    problems = [f"validation fails: {c.claim}: {c.ours} (needs {c.tolerance})"
+                for c in claims if not c.passed]
     for name, table in (("runs", new.runs), ("timeseries", new.timeseries)):
         old = pq.read_table(committed / f"{name}.parquet")
         if replications is not None:

@@ -300,3 +300,21 @@ def test_two_people_two_divisions() -> None:
 def test_node_arrays_read_only(default_org: Organisation) -> None:
     with pytest.raises(ValueError):
         default_org.division[0] = 1
+
+
+def test_without_formal_ties_only_the_informal_network_remains() -> None:
+    params = Params().replace({"org.employees": 120, "org.divisions": 1,
+                               "org.formal_ties": False, "org.informal_degree": 6,
+                               "org.rewiring": 0.0, "org.cross_division_share": 0.0}).org
+    org = build_synthetic(params, np.random.default_rng(3))
+    assert (org.degree == 6).all()
+    assert (org.tie_type.data == TIE_INFORMAL).all()
+    assert (org.manager >= 0).sum() == 119  # the hierarchy itself is still there
+
+
+def test_a_large_informal_degree_gives_a_fully_mixed_division() -> None:
+    params = Params().replace({"org.employees": 60, "org.divisions": 1,
+                               "org.formal_ties": False, "org.informal_degree": 1000,
+                               "org.rewiring": 0.0, "org.cross_division_share": 0.0}).org
+    org = build_synthetic(params, np.random.default_rng(3))
+    assert (org.degree == 58).all()  # n - 1 = 59, rounded down to an even ring degree

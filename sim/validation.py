@@ -1,0 +1,172 @@
+"""Validation checks: published results set against the engine's runs of an experiment.
+
+Each check belongs to one experiment under ``experiments/validation/`` (by experiment name) and
+turns its stored runs into :class:`Claim` rows — the source, the published claim, our number,
+the tolerance, pass or fail — plus a figure that overlays the published values and ours.
+``orglearn sweep`` writes them to ``validation.md`` and ``figures/validation.png`` in the results
+folder; ``orglearn reproduce`` fails when a claim fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from sim.report import t_interval
+from sim.results import atomic_write
+
+__all__ = ["CHECKS", "Claim", "bass_closed_form", "run_checks", "write_validation"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One published claim and how the engine fares.
+
+    Attributes:
+        source: Paper, with page or figure.
+        claim: What the paper reports.
+        ours: Our measured number(s).
+        tolerance: What counts as agreement.
+        passed: Whether it does.
+    """
+
+    source: str
+    claim: str
+    ours: str
+    tolerance: str
+    passed: bool
+
+
+def bass_closed_form(t: np.ndarray, p: float, q: float) -> np.ndarray:
+    """Bass (1969) cumulative adoption: ``(1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t})``."""
+    decay = np.exp(-(p + q) * np.asarray(t, dtype=float))
+    return (1.0 - decay) / (1.0 + (q / p) * decay)
+
+
+def _weekly_mean(timeseries: pa.Table, kpi: str, context: int = 0) -> np.ndarray:
+    """Mean of a weekly KPI over the runs of one context, week by week."""
+    rows = timeseries.filter(pc.equal(timeseries["context"], context))
+    steps = rows["step"].to_numpy()
+    values = rows[kpi].to_numpy().astype(float)
+    return np.bincount(steps, weights=values) / np.bincount(steps)
+
+
+def bass(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+         out: Path) -> list[Claim]:
+    """Bass (1969): the mean adoption curve against the closed form, every week."""
+    participation = manifest["parameters"]["participation"]
+    p, q = participation["spontaneous_join_rate"], participation["imitation_rate"]
+    launch = manifest["parameters"]["strategy"]["launch_week"]
+    ours = _weekly_mean(timeseries, "participating_share")
+    weeks = np.arange(ours.size)
+    published = bass_closed_form(np.clip(weeks - launch + 1, 0, None), p, q)
+    error = float(np.abs(ours - published).max())
+    _plot(out, "Bass (1969) in a fully mixed population",
+          [("closed form (Bass 1969)", weeks, published, "k--")],
+          [("orglearn, mean of runs", weeks, ours)], "week", "share participating")
+    return [Claim(
+        "Bass (1969), Management Science 15(5), eq. (4); p, q: Sultan, Farley & Lehmann (1990)",
+        f"Cumulative adoption F(t) = (1 - e^-(p+q)t) / (1 + (q/p) e^-(p+q)t) with p = {p}, "
+        f"q = {q} per week",
+        f"largest gap between our mean curve and F(t) over {ours.size - 1} weeks: "
+        f"{error:.4f} (F at the end: ours {ours[-1]:.3f}, closed form {published[-1]:.3f})",
+        "largest gap <= 0.02", error <= 0.02)]
+
+
+def centola(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+            out: Path) -> list[Claim]:
+    """Centola (2010): further and faster on the clustered network than on the random one."""
+    clustered, random = (_by_context(runs, c) for c in (0, 1))
+    for context, kpis in ((0, clustered), (1, random)):
+        kpis["mean_adoption"] = _run_means(timeseries, "participating_share", context)
+    claims = []
+    for kpi, text in (
+            ("reach_participating", "spreads further (share adopting at the end)"),
+            ("mean_adoption", "spreads faster (share adopting averaged over the weeks: the "
+                              "earlier people adopt, the higher)")):
+        diff = clustered[kpi] - random[kpi]
+        mean, _, low, _ = t_interval(diff)
+        claims.append(Claim(
+            "Centola (2010), Science 329, 1194-1197, Fig. 2",
+            f"A behaviour needing reinforcement {text} on a clustered network than on a random "
+            "network of the same degree",
+            f"clustered {clustered[kpi].mean():.3g}, random {random[kpi].mean():.3g}; paired "
+            f"advantage of clustered {mean:+.3g} (95% CI lower bound {low:+.3g})",
+            "advantage > 0 with 95% confidence", bool(low > 0)))
+    weeks = np.arange(int(timeseries["step"].to_numpy().max()) + 1)
+    curves = [(label, weeks, _weekly_mean(timeseries, "participating_share", context))
+              for context, label in ((0, "clustered (ring lattice)"), (1, "random (rewired)"))]
+    _plot(out, "Centola (2010): clustered vs random network, same degree", [], curves,
+          "week", "share adopting")
+    return claims
+
+
+def _run_means(timeseries: pa.Table, kpi: str, context: int) -> np.ndarray:
+    """Per run of one context (in replication order), the mean of a weekly KPI over weeks >= 1."""
+    rows = timeseries.filter(pc.and_(pc.equal(timeseries["context"], context),
+                                     pc.greater(timeseries["step"], 0)))
+    replication = rows["replication"].to_numpy()
+    values = rows[kpi].to_numpy().astype(float)
+    return np.bincount(replication, weights=values) / np.bincount(replication)
+
+
+def _by_context(runs: pa.Table, context: int) -> dict[str, np.ndarray]:
+    """KPI columns of one context, in replication order."""
+    rows = runs.filter(pc.equal(runs["context"], context))
+    order = np.argsort(rows["replication"].to_numpy())
+    return {name: rows[name].to_numpy()[order].astype(float) for name in rows.column_names
+            if pa.types.is_floating(rows[name].type)}
+
+
+CHECKS: dict[str, Callable[[pa.Table, pa.Table, dict[str, Any], Path], list[Claim]]] = {
+    "bass-1969": bass,
+    "centola-2010": centola,
+}
+
+
+def run_checks(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+               out: Path) -> list[Claim] | None:
+    """The claims of the experiment's check, or ``None`` if it has none."""
+    check = CHECKS.get(manifest.get("name", ""))
+    return None if check is None else check(runs, timeseries, manifest, out)
+
+
+def write_validation(claims: list[Claim], out: Path, name: str) -> Path:
+    """Write ``validation.md``: one row per claim, with the figure."""
+    rows = "\n".join(f"| {c.source} | {c.claim} | {c.ours} | {c.tolerance} | "
+                     f"{'pass' if c.passed else '**fail**'} |" for c in claims)
+    text = (f"# Validation: {name}\n\n"
+            "| Source | Published claim | Ours | Tolerance | Result |\n"
+            "| --- | --- | --- | --- | --- |\n" + rows + "\n\n"
+            "![Published values and ours](figures/validation.png)\n")
+    path = out / "validation.md"
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    return path
+
+
+def _plot(out: Path, title: str, published: list[tuple], ours: list[tuple], xlabel: str,
+          ylabel: str) -> Path:
+    """Line figure: published curves (dashed) and ours, saved as figures/validation.png."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(7, 4.2), dpi=120)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    for label, x, y, style in published:
+        axes.plot(x, y, style, label=label, linewidth=2)
+    for label, x, y in ours:
+        axes.plot(x, y, label=label, linewidth=1.5, alpha=0.85)
+    axes.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    axes.grid(alpha=0.3)
+    axes.legend(frameon=False)
+    path = out / "figures" / "validation.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, lambda p: figure.savefig(p, format="png", metadata={"Software": None}))
+    return path
