@@ -124,9 +124,36 @@ def _by_context(runs: pa.Table, context: int) -> dict[str, np.ndarray]:
             if pa.types.is_floating(rows[name].type)}
 
 
+def watts(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+          out: Path) -> list[Claim]:
+    """Watts (2002): global cascades from one seed inside the window, none above it."""
+    degrees = [value for key, values in manifest["axes"] if key == "org.informal_degree"
+               for value in values]
+    frequency = [float((_by_context(runs, c)["reach_participating"] > 0.5).mean())
+                 for c in range(len(degrees))]
+    inside, above = frequency
+    claims = [
+        Claim("Watts (2002), PNAS 99(9), 5766-5771, Fig. 1a (phi = 0.18)",
+              f"Inside the cascade window (mean degree z = {degrees[0]}) a single seed often "
+              "sets off a global cascade",
+              f"global cascades (over half adopting) in {inside:.0%} of runs",
+              "at least 50 % of runs", inside >= 0.5),
+        Claim("Watts (2002), PNAS 99(9), 5766-5771, Fig. 1a (phi = 0.18)",
+              f"Above the window (z = {degrees[1]} > 1/phi) no global cascades occur",
+              f"global cascades in {above:.0%} of runs", "at most 5 % of runs", above <= 0.05),
+    ]
+    weeks = np.arange(int(timeseries["step"].to_numpy().max()) + 1)
+    curves = [(f"z = {z}", weeks, _weekly_mean(timeseries, "participating_share", c))
+              for c, z in enumerate(degrees)]
+    _plot(out, "Watts (2002): one seed, thresholds 0.18, random networks", [], curves,
+          "week", "share adopting (mean of runs)")
+    return claims
+
+
 CHECKS: dict[str, Callable[[pa.Table, pa.Table, dict[str, Any], Path], list[Claim]]] = {
     "bass-1969": bass,
     "centola-2010": centola,
+    "watts-2002": watts,
 }
 
 

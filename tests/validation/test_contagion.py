@@ -47,6 +47,11 @@ def test_threshold_behaviour_spreads_further_and_faster_when_clustered(tmp_path)
     assert len(claims) == 2 and all(c.passed for c in claims), [c.ours for c in claims]
 
 
+def test_cascades_happen_inside_the_window_and_not_above_it(tmp_path):
+    claims = claims_for("watts-2002", 5, tmp_path)
+    assert len(claims) == 2 and all(c.passed for c in claims), [c.ours for c in claims]
+
+
 @pytest.mark.parametrize("name", ["centola-2010"])
 def test_committed_validation_results_reproduce(name):
     result = subprocess.run([str(ORGLEARN), "reproduce", f"experiments/validation/{name}.toml",
