@@ -381,8 +381,8 @@ SCHEMA: tuple[Param, ...] = (
       "standardised dimension.", unit="probability", low=0.0, high=1.0),
     # --- strategy: the rollout lever --------------------------------------------------------------
     P("strategy", "name", "org_wide_first", "Rollout strategy (see `orglearn list strategies`).",
-      choices=("none", "small_groups_first", "org_wide_first", "co_opt_existing",
-               "boundary_spanners_first", "leader_cascade")),
+      choices=("none", "small_groups_first", "division_networks", "org_wide_first",
+               "co_opt_existing", "boundary_spanners_first", "leader_cascade")),
     P("strategy", "launch_week", 1, "Week in which the strategy launches its first communities.",
       unit="week", low=1, high=5200),
     P("strategy", "facilitation_hours", 20.0, "Facilitator hours per week, the budget every "

@@ -222,6 +222,31 @@ class SmallGroupsFirst(Strategy):
 
 
 @register
+class DivisionNetworks(Strategy):
+    """One network per division, all at once: every unit gets its own community.
+
+    At launch each division gets an official community open to that division only, and
+    everyone in the division is invited (or, with ``participation.compulsory``, enrolled).
+    Between starting small and starting wide: broad within units, siloed between them. With one
+    division of n people it is March's (1991) organisation with its code; with many divisions
+    and no ties between them, many such organisations side by side.
+    """
+
+    name = "division_networks"
+    summary = "One network per division at once: broad within units, separate between them."
+
+    def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
+        """Open one community per division and invite its people."""
+        division = model.state.employees.division
+        compulsory = model.params.participation.compulsory
+        for d in range(model.org.n_divisions):
+            if model.state.communities.used.all():
+                return
+            community = model.launch_community(official=True, scope=d, compulsory=compulsory)
+            invite(model, np.flatnonzero(division == d), community.index, rng)
+
+
+@register
 class OrgWideFirst(Strategy):
     """Start organisation-wide: one network for everyone, sub-groups when demand appears.
 

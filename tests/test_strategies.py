@@ -19,6 +19,7 @@ from sim.strategies import (
     STRATEGIES,
     BoundarySpannersFirst,
     CoOptExisting,
+    DivisionNetworks,
     LeaderCascade,
     OrgWideFirst,
     SmallGroupsFirst,
@@ -29,6 +30,7 @@ from sim.strategies import (
 
 SMALL = {"org.employees": 300, "org.divisions": 4}
 ACTIVE = [name for name in STRATEGIES if name != "none"]
+WITHOUT_PARAMETERS = {"none", "division_networks"}
 
 
 def make_params(strategy: str, updates: dict | None = None) -> Params:
@@ -110,6 +112,7 @@ def test_registry_classes_and_names():
     assert STRATEGIES == {
         "none": Strategy,
         "small_groups_first": SmallGroupsFirst,
+        "division_networks": DivisionNetworks,
         "org_wide_first": OrgWideFirst,
         "co_opt_existing": CoOptExisting,
         "boundary_spanners_first": BoundarySpannersFirst,
@@ -140,7 +143,7 @@ def test_describe_lists_each_strategys_schema_section():
         params = list(iter_params(f"strategy.{name}"))
         assert lines == [f"{p.name} = {p.default!r}: {p.help}" for p in params]
         assert len(lines) == len(params)
-        if name == "none":
+        if name in WITHOUT_PARAMETERS:
             assert lines == []
         else:
             assert lines, f"{name} has no parameters"
@@ -148,7 +151,7 @@ def test_describe_lists_each_strategys_schema_section():
 
 def test_every_strategy_section_belongs_to_a_registered_strategy():
     nested = {p.section for p in SCHEMA if p.section.startswith("strategy.")}
-    assert {s.removeprefix("strategy.") for s in nested} == set(ACTIVE)
+    assert {s.removeprefix("strategy.") for s in nested} == set(ACTIVE) - WITHOUT_PARAMETERS
 
 
 @pytest.mark.parametrize("name", list(STRATEGIES))
@@ -156,7 +159,7 @@ def test_strategy_reads_its_own_section(name):
     params = make_params(name)
     strategy = make_strategy(params)
     expected = {p.name: p.default for p in iter_params(f"strategy.{name}")}
-    if name == "none":
+    if name in WITHOUT_PARAMETERS:
         assert strategy.p is None
     else:
         assert dict(strategy.p) == expected == dict(params.section(f"strategy.{name}"))
@@ -694,3 +697,16 @@ def test_none_reaches_fewer_people_than_every_active_strategy():
         reach[name] = float(np.mean(shares))
     for name in ACTIVE:
         assert reach["none"] < reach[name], reach
+
+
+def test_division_networks_gives_each_division_its_own_community():
+    model = make_model("division_networks", {"participation.compulsory": True,
+                                             "environment.turnover": 0.0})
+    model.step()
+    c, division = model.state.communities, model.state.employees.division
+    official = np.flatnonzero(c.used & c.official)
+    assert sorted(c.scope[official].tolist()) == list(range(model.org.n_divisions))
+    for k in official:
+        members = np.flatnonzero(c.members[:, k])
+        assert (division[members] == c.scope[k]).all()
+        assert members.size == (division == c.scope[k]).sum()  # compulsory: all enrolled
