@@ -179,8 +179,11 @@ class Week:
     """Community each employee meets with this week, or -1."""
     meets: np.ndarray
     """Communities that meet this week, ``(C,)``."""
+    actions: np.ndarray
+    """What each employee did on each dimension this week, ``(n, m)`` in {-1, +1}: the belief,
+    or a coin flip where it is 0 (March 1991)."""
     score: np.ndarray
-    """Correct actions of each employee this week (unknown beliefs guessed), ``(n,)``."""
+    """March's score of this week's actions, ``sum(action * reality)``, ``(n,)``."""
     contributions: np.ndarray
     """Contributions made at each community's meeting this week, ``(C,)``."""
     exchanges_within: int = 0
@@ -189,9 +192,10 @@ class Week:
     """All knowledge exchanges between two people this week."""
 
     @classmethod
-    def empty(cls, n: int, capacity: int) -> Week:
+    def empty(cls, n: int, capacity: int, m: int) -> Week:
         """A week in which nothing has happened yet."""
         return cls(
+            actions=np.zeros((n, m), np.int8),
             primary=np.full(n, -1, np.int32),
             attending=np.full(n, -1, np.int32),
             meets=np.zeros(capacity, bool),
@@ -217,7 +221,8 @@ class State:
     step: int = 0
 
     def __post_init__(self) -> None:
-        self.week = Week.empty(self.employees.n, self.communities.capacity)
+        self.week = Week.empty(self.employees.n, self.communities.capacity,
+                               self.employees.beliefs.shape[1])
         self.adjacency = sp.csr_array(
             (np.ones_like(self.ties.data), self.ties.indices, self.ties.indptr),
             shape=self.ties.shape,

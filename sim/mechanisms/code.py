@@ -2,18 +2,21 @@
 
 A community's *code* is its collective memory, beliefs in {-1, 0, +1} per dimension, starting
 empty (all 0). After a meeting, the code learns from its *superior group*: the contributing
-attendees (or all attendees, see ``knowledge.code_learns_from``) whose score this week beat the
-code's own score, where the code also acts and guesses on its unknown dimensions (Chanda &
-Miller 2019 on March's original program). On each dimension where the superior group's majority
-belief differs from the code, the code adopts it with chance ``1 - (1 - p2)^k``, ``k`` being the
-majority minus the minority (March 1991, p. 74).
+attendees (or all attendees, see ``knowledge.code_learns_from``) whose score this week,
+``sum(action * reality)``, beat the code's score ``sum(code * reality)`` (the code does not act:
+its unknown dimensions count 0). On each dimension the superior group votes with this week's
+*actions* — what they did, lucky guesses included, before this week's learning — and where the
+majority differs from the code, the code adopts it with chance ``1 - (1 - p2)^k``, ``k`` being
+the majority minus the minority (March 1991, p. 74). These are the rules of March's original
+program as documented by its replications (Christensen's note, followed by Workiewicz's
+recreation, repository Mac13kW/March_1991_Original; Chanda & Miller 2019).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms.exchange import act
+from sim.mechanisms.exchange import score
 from sim.params import Params
 from sim.state import Engagement, State
 
@@ -23,7 +26,7 @@ __all__ = ["code_learning_step"]
 def code_learning_step(state: State, params: Params, rng: np.random.Generator) -> None:
     """Update the codes of the communities that met this week."""
     e, c, week = state.employees, state.communities, state.week
-    code_score = act(c.code, state.world.reality, rng)
+    code_score = score(c.code, state.world.reality)
     u = rng.random(c.code.shape)
     if params.knowledge.code_learns_from == "members":
         teachers = np.ones(e.n, bool)
@@ -33,7 +36,7 @@ def code_learning_step(state: State, params: Params, rng: np.random.Generator) -
     attended = week.attending[:, None] == met[None, :]
     superior = attended & teachers[:, None] & (week.score[:, None] > code_score[met])
     # Float matmul: exact for these counts, and fast. margin = (+1 votes) - (-1 votes).
-    margin = superior.T.astype(np.float64) @ e.beliefs.astype(np.float64)
+    margin = superior.T.astype(np.float64) @ week.actions.astype(np.float64)
     majority = np.sign(margin).astype(np.int8)
     p_adopt = 1.0 - (1.0 - params.knowledge.code_learning_rate) ** np.abs(margin)
     code = c.code[met]

@@ -3,7 +3,7 @@
 Knowledge follows March (1991): reality is a vector of ``m`` practice dimensions in {-1, +1};
 each employee holds beliefs in {-1, 0, +1}. Each week everyone *acts*: on a dimension where
 their belief is 0 they guess (March's original program, documented by Chanda & Miller 2019), and
-their score is the number of dimensions acted on correctly. Beliefs then move one step
+their score is ``sum(action * reality)``, right minus wrong. Beliefs then move one step
 (-1 -> 0 -> +1) toward a source, on each dimension independently:
 
 * **work ties** (interpersonal learning, Miller, Zhao & Calantone 2006): everyone looks at one
@@ -33,21 +33,27 @@ from sim.mechanisms.sampling import pick_in_groups, sample_neighbour, step_towar
 from sim.params import Params
 from sim.state import Engagement, State
 
-__all__ = ["act", "exchange_step"]
+__all__ = ["act", "exchange_step", "score"]
 
 
-def act(beliefs: np.ndarray, reality: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Score of each row of beliefs: dimensions acted on correctly, guessing where a belief is 0.
+def act(beliefs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Actions of each row of beliefs: the belief, or a fair coin flip where it is 0.
 
     Args:
         beliefs: ``(rows, m)`` in {-1, 0, +1}.
-        reality: ``(m,)`` in {-1, +1}.
         rng: Random stream for the guesses.
+
+    Returns:
+        ``(rows, m)`` int8 actions in {-1, +1}.
     """
     bits = np.unpackbits(np.frombuffer(rng.bytes(-(-beliefs.size // 8)), np.uint8))
     guess = (2 * bits[: beliefs.size].astype(np.int8) - 1).reshape(beliefs.shape)  # fair +-1
-    actions = np.where(beliefs != 0, beliefs, guess)
-    return (actions == reality[None, :]).sum(axis=1).astype(np.int32)
+    return np.where(beliefs != 0, beliefs, guess).astype(np.int8)
+
+
+def score(rows: np.ndarray, reality: np.ndarray) -> np.ndarray:
+    """March's score of each row: ``sum(row * reality)``, right minus wrong (0 counts 0)."""
+    return (rows.astype(np.int32) @ reality.astype(np.int32)).astype(np.int32)
 
 
 def _learn_from(
@@ -73,7 +79,8 @@ def exchange_step(state: State, params: Params, rng: np.random.Generator) -> Non
     n, m = e.beliefs.shape
     beliefs = e.beliefs
 
-    week.score = act(beliefs, world.reality, rng)
+    week.actions = act(beliefs, rng)
+    week.score = score(week.actions, world.reality)
     u_peer, u_meet, u_code, u_std = rng.random((4, n, m))
     u_pick = rng.random(n)
     push = np.zeros((n, m), np.int16)

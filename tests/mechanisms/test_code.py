@@ -15,6 +15,7 @@ def community_of_experts(params, met=True):
     state.employees.beliefs[members] = state.world.reality  # all experts
     state.week.score[:] = 0
     state.week.score[members] = params.knowledge.dimensions  # they out-perform any code
+    state.week.actions = state.employees.beliefs.copy()  # they act on what they know
     state.week.meets[k] = met
     state.week.primary[members] = k
     state.week.attending[members] = k if met else -1
@@ -73,8 +74,20 @@ def test_adoption_probability_grows_with_the_majority_margin():
             members = np.arange(20)
             state.employees.beliefs[members] = 0
             state.employees.beliefs[members[:margin], 0] = state.world.reality[0]
-            code_learning_step(state, params, np.random.default_rng(seed))
+            state.week.actions = state.employees.beliefs.copy()
+            code_learning_step(state, params, np.random.default_rng([7, margin, seed]))
             count += state.communities.code[k, 0] == state.world.reality[0]
         adopted.append(count / 300)
     assert abs(adopted[0] - 0.1) < 0.06
     assert abs(adopted[1] - (1 - 0.9 ** 5)) < 0.08
+
+
+def test_the_code_learns_from_what_superior_people_did_not_from_what_they_believe(rng):
+    """March's original program: votes are this week's actions (lucky guesses count)."""
+    params = small_params(knowledge__code_learning_rate=1.0)
+    state, k = community_of_experts(params)
+    members = np.arange(20)
+    state.employees.beliefs[members] = 0             # they know nothing ...
+    state.week.actions[members] = state.world.reality  # ... but acted rightly this week
+    code_learning_step(state, params, rng)
+    assert np.array_equal(state.communities.code[k], state.world.reality)

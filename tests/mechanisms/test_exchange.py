@@ -2,7 +2,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.mechanisms import communities
-from sim.mechanisms.exchange import act, exchange_step
+from sim.mechanisms.exchange import act, exchange_step, score
 from sim.state import ORG_WIDE, Engagement
 from tests.conftest import make_state, small_params
 
@@ -21,9 +21,17 @@ def with_code_community(state, params, code_value=1):
 def test_act_guesses_only_where_beliefs_are_unknown(rng):
     reality = np.array([1, -1, 1, 1], np.int8)
     known = np.array([[1, -1, 1, 1], [-1, 1, -1, -1]], np.int8)
-    assert act(known, reality, rng).tolist() == [4, 0]
-    scores = np.array([act(np.zeros((1, 4), np.int8), reality, rng)[0] for _ in range(3000)])
-    assert abs(scores.mean() - 2.0) < 0.1
+    assert np.array_equal(act(known, rng), known)
+    assert score(act(known, rng), reality).tolist() == [4, -4]
+    guesses = act(np.zeros((3000, 4), np.int8), rng)
+    assert set(np.unique(guesses)) == {-1, 1}
+    assert abs(guesses.mean()) < 0.05  # fair coin
+    assert abs(score(guesses, reality).mean()) < 0.1
+
+
+def test_the_score_counts_unknown_dimensions_as_zero():
+    reality = np.array([1, -1, 1, 1], np.int8)
+    assert score(np.array([[1, 0, 0, -1]], np.int8), reality).tolist() == [0]
 
 
 def test_without_socialisation_no_belief_moves_toward_a_code(rng):

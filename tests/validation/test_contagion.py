@@ -58,3 +58,34 @@ def test_committed_validation_results_reproduce(name):
                              "--replications", "4", "--workers", "2"],
                             cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_march_orderings_and_levels_on_a_small_grid(tmp_path):
+    """March (1991) Fig. 1, fast version: 2 x 2 points, 40 organisations each."""
+    import numpy as np
+
+    from sim.validation import MARCH_FIGURE_1, MARCH_P1
+
+    text = (ROOT / "experiments" / "validation" / "march-1991.toml").read_text()
+    text = (text.replace('scenario = "../../scenarios/default.toml"',
+                         f'scenario = "{ROOT / "scenarios" / "default.toml"}"')
+            .replace("[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]", "[0.1, 0.9]")
+            .replace("[0.1, 0.5, 0.9]", "[0.5, 0.9]")
+            .replace('"org.employees" = 5000', '"org.employees" = 2000')
+            .replace('"org.divisions" = 100', '"org.divisions" = 40')
+            .replace("steps = 250", "steps = 150")
+            .replace("replications = 2 ", "replications = 1 "))
+    path = tmp_path / "march-small.toml"
+    path.write_text(text)
+    spec = load_experiment(path)
+    results = run_tasks(spec.tasks(), 2, show_progress=False)
+    contexts = spec.contexts()
+    value = {(contexts[r.task.context]["knowledge.socialisation_rate"],
+              contexts[r.task.context]["knowledge.code_learning_rate"]): r.kpis["value_potential"]
+             for r in results}
+    for p2 in (0.5, 0.9):
+        assert value[(0.1, p2)] > value[(0.9, p2)]  # slow socialisation wins
+        for p1, index in ((0.1, 0), (0.9, len(MARCH_P1) - 1)):
+            assert abs(value[(p1, p2)] - MARCH_FIGURE_1[p2][index]) < 0.05, (p1, p2)
+    assert value[(0.1, 0.9)] > value[(0.1, 0.5)]
+    assert np.isfinite(list(value.values())).all()
