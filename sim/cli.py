@@ -85,14 +85,21 @@ def _check_out_dir(out: Path) -> None:
             return
 
 
+# Options shared by `run` and `compare`.
+ScenarioArgument = Annotated[Path, typer.Argument(help="Scenario TOML file.")]
+SetOption = Annotated[list[str] | None, typer.Option(
+    "--set", help="Override a parameter: section.key=value (repeatable).")]
+SeedOption = Annotated[str | None, typer.Option(help="Root seed (run.seed).")]
+StepsOption = Annotated[str | None, typer.Option(help="Weeks to simulate (run.steps).")]
+
+
 @app.command()
 @_user_errors
 def run(
-    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
-    set_: Annotated[list[str] | None, typer.Option(
-        "--set", help="Override a parameter: section.key=value (repeatable).")] = None,
-    seed: Annotated[str | None, typer.Option(help="Root seed (run.seed).")] = None,
-    steps: Annotated[str | None, typer.Option(help="Weeks to simulate (run.steps).")] = None,
+    scenario: ScenarioArgument,
+    set_: SetOption = None,
+    seed: SeedOption = None,
+    steps: StepsOption = None,
     out: Annotated[Path | None, typer.Option(
         help="Output folder [default: results/run-<scenario name>].")] = None,
 ) -> None:
@@ -125,7 +132,7 @@ def _positive(option: str, value: int, low: int) -> int:
 @app.command()
 @_user_errors
 def compare(
-    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    scenario: ScenarioArgument,
     strategies: Annotated[str | None, typer.Option(
         help="Comma-separated strategies [default: all].")] = None,
     replications: Annotated[int, typer.Option(help="Replications per strategy.")] = 20,
@@ -133,10 +140,9 @@ def compare(
     reference: Annotated[str | None, typer.Option(
         help="Strategy to take paired differences against [default: none if compared, "
              "else the first].")] = None,
-    set_: Annotated[list[str] | None, typer.Option(
-        "--set", help="Override a parameter: section.key=value (repeatable).")] = None,
-    seed: Annotated[str | None, typer.Option(help="Root seed (run.seed).")] = None,
-    steps: Annotated[str | None, typer.Option(help="Weeks to simulate (run.steps).")] = None,
+    set_: SetOption = None,
+    seed: SeedOption = None,
+    steps: StepsOption = None,
     out: Annotated[Path | None, typer.Option(
         help="Output folder [default: results/compare-<scenario name>].")] = None,
 ) -> None:

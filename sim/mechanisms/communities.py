@@ -129,7 +129,8 @@ def update_energy(state: State, params: Params) -> None:
     members, so a large community of lurkers gains little energy: energy spread thin.
     """
     c, cp = state.communities, params.community
-    size = np.maximum(c.size, 1)
+    members = c.size
+    size = np.maximum(members, 1)
     coverage = np.minimum(1.0, c.hours / (size * cp.hours_per_member))
     facilitated = c.used & (c.status != Status.DORMANT)
     energy = (c.energy * (1.0 - cp.energy_decay)
@@ -143,7 +144,7 @@ def update_energy(state: State, params: Params) -> None:
     revived = c.used & (c.status == Status.DORMANT) & (c.energy >= 2 * cp.dormancy_threshold)
     c.status[revived] = Status.FORMING
     # A dormant community that everyone has left is closed; its slot can be reused.
-    closed = c.used & (c.status == Status.DORMANT) & (c.size == 0)
+    closed = c.used & (c.status == Status.DORMANT) & (members == 0)
     c.used[closed] = False
 
 
