@@ -17,6 +17,7 @@ turns it into the runs to do. The format::
     steps = 104          # optional, overrides run.steps
     kpis = ["reach_participating"]  # optional, names from sim.metrics.RUN_KPIS (default headline)
     reference = "org_wide_first"    # optional, one of the strategies (default "none" or first)
+    shared_seeds = false # optional: true gives every context the same seeds (see below)
 
     [levers]
     strategies = ["small_groups_first", "org_wide_first"]  # required, registered strategies
@@ -36,7 +37,10 @@ design has ``samples`` points (lhs), ``samples * (D + 2)`` (sobol, first and tot
 strategies crossed with the lever grid; a lever of another strategy's section
 (``strategy.<other>.*``) does not apply to a strategy and is left out of its policies.
 Every run of context ``c`` and replication ``r`` uses ``derive_seed(seed, c, r)`` whatever the
-policy (common random numbers). Every problem raises :class:`sim.params.ParameterError` (or
+policy (common random numbers); with ``shared_seeds = true`` it uses ``derive_seed(seed, 0, r)``
+in every context too, so that contexts are compared on common random numbers as well (e.g. the
+same starting beliefs and landscape on different networks, as Lazer & Friedman 2007 pair their
+runs). Every problem raises :class:`sim.params.ParameterError` (or
 :class:`sim.scenario.ScenarioError` when a file cannot be read) with one line naming the
 experiment file, the key, the value and what is allowed.
 """
@@ -66,7 +70,7 @@ __all__ = ["DESIGNS", "Experiment", "Uncertainty", "load_experiment"]
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 _TABLES = ("experiment", "levers", "uncertainties", "overrides")
 _EXPERIMENT_KEYS = ("name", "description", "scenario", "design", "samples", "replications",
-                    "seed", "steps", "kpis", "reference")
+                    "seed", "steps", "kpis", "reference", "shared_seeds")
 _KEYS = {p.key for p in SCHEMA}
 _RESERVED = {"run.seed": "set experiment.seed instead",
              "strategy.name": "list strategies in levers.strategies instead"}
@@ -103,6 +107,7 @@ class Experiment:
     kpis: tuple[str, ...]
     reference: str
     digest: str
+    shared_seeds: bool = False
 
     def grid_axes(self) -> list[tuple[str, tuple]]:
         """The grid's keys and values in declared order; ``[]`` for sampled designs."""
@@ -193,14 +198,15 @@ class Experiment:
         """Every run, ordered by context, policy, replication.
 
         The seed of a run is ``derive_seed(seed, context, replication)``: every policy of a
-        context and replication runs with the same seed (common random numbers).
+        context and replication runs with the same seed (common random numbers). With
+        ``shared_seeds`` the context key is 0 for every context.
         """
         source, policies, tasks = str(self.path), self.policies(), []
         for c, context in enumerate(self.contexts()):
             for label, lever in policies:
                 params = self.base.replace({**context, **lever}, source)
                 for r in range(self.replications):
-                    seed = derive_seed(self.seed, c, r)
+                    seed = derive_seed(self.seed, 0 if self.shared_seeds else c, r)
                     values = params.replace({"run.seed": seed}, source).values
                     tasks.append(RunTask(self.name, self.base.scenario.name, c, label, r,
                                          seed, values))
@@ -358,6 +364,10 @@ def load_experiment(path: str | Path) -> Experiment:
                              "required: a list of strategies from " + ", ".join(STRATEGIES))
     strategies = _names(source, "levers.strategies", levers.pop("strategies"), list(STRATEGIES))
     reference = exp.get("reference", "none" if "none" in strategies else strategies[0])
+    shared_seeds = exp.get("shared_seeds", False)
+    if not isinstance(shared_seeds, bool):
+        raise ParameterError(source, "experiment.shared_seeds", shared_seeds,
+                             "allowed: true or false")
     if reference not in strategies:
         raise ParameterError(source, "experiment.reference", reference,
                              "allowed: one of levers.strategies: " + ", ".join(strategies))
@@ -400,7 +410,7 @@ def load_experiment(path: str | Path) -> Experiment:
                        for point in itertools.product(*lever_values.values()))
     experiment = Experiment(path, exp["name"], exp["description"], scenario_path, base,
                             strategies, lever_grid, uncertainties, design, samples,
-                            replications, seed, kpis, reference, digest)
+                            replications, seed, kpis, reference, digest, shared_seeds)
     policies = experiment.policies()
     for c, context in enumerate(experiment.contexts()):
         for label, lever in policies:

@@ -40,7 +40,8 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("mean_knowledge", "Mean over employees of (1/m) sum_d belief_d * reality_d: correct minus "
         "wrong beliefs per dimension (March 1991's knowledge score), in [-1, 1].", "score"),
     Kpi("performance", "Expected share of correct actions: (correct beliefs + unknown/2) / m, "
-        "averaged over employees.", "share"),
+        "averaged over employees; on an NK landscape, the mean normalised landscape score of "
+        "the employees' beliefs (an unknown dimension read as -1).", "share"),
     Kpi("error_rate", "1 - performance: expected share of actions that are wrong.", "share"),
     Kpi("division_knowledge_sd", "Standard deviation of the divisions' mean knowledge "
         "(inequality between divisions).", "score"),
@@ -82,7 +83,10 @@ def measure(state: State, previous_silo: float = float("nan")) -> dict[str, floa
     knowledge = _knowledge(e.beliefs, world.reality)
     correct = (e.beliefs == world.reality[None, :]).sum(axis=1)
     unknown = (e.beliefs == 0).sum(axis=1)
-    performance = float(((correct + 0.5 * unknown) / m).mean())
+    if world.landscape is None:
+        performance = float(((correct + 0.5 * unknown) / m).mean())
+    else:
+        performance = float(world.landscape.score(e.beliefs).mean())
     n_div = int(e.division.max()) + 1
     by_division = np.bincount(e.division, weights=knowledge, minlength=n_div) / np.bincount(
         e.division, minlength=n_div)
@@ -171,8 +175,9 @@ RUN_KPIS: tuple[RunKpi, ...] = (
            "score, -1..1).", "score", headline=True),
     RunKpi("knowledge_mean", "Knowledge (average over run)", "Mean of mean_knowledge over weeks "
            "1..T: knowledge accumulated along the way.", "score"),
-    RunKpi("performance_final", "Performance (end)", "performance in the last week; equals "
-           "0.5 + knowledge/2 because actions on unknown dimensions are guesses.", "share"),
+    RunKpi("performance_final", "Performance (end)", "performance in the last week; with "
+           "additive scoring it equals 0.5 + knowledge/2 because actions on unknown dimensions "
+           "are guesses.", "share"),
     RunKpi("error_rate_final", "Error rate (end)", "error_rate in the last week.", "share",
            better="lower", headline=True),
     RunKpi("division_inequality", "Inequality between divisions", "division_knowledge_sd in the "

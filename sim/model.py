@@ -77,7 +77,7 @@ class LearningModel(mesa.Model):
         self.params, self.seed = params, seed
         self.streams = Streams(seed)
         self.org = org if org is not None else build_synthetic(params.org, self.streams["org"])
-        self.state = State.initial(self.org, params, self.streams["init"])
+        self.state = State.initial(self.org, params, self.streams)
         self.strategy = make_strategy(params)
         self.employees = [
             (BoundarySpanner if self.org.is_spanner[i] else Employee)(self, i)

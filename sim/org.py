@@ -383,6 +383,8 @@ def _merge_pairs(n: int, u: np.ndarray, v: np.ndarray, code: np.ndarray
 def _trust(code: np.ndarray, org: OrgParams, rng: np.random.Generator) -> np.ndarray:
     """One Beta-distributed trust weight per pair, plus the bonus on formal ties."""
     mean, conc = float(org.trust_mean), float(org.trust_concentration)
+    if mean >= 1.0:
+        return np.ones(code.size)
     weight = rng.beta(mean * conc, (1.0 - mean) * conc, size=code.size)
     weight = np.where(code < TIE_INFORMAL, weight + float(org.formal_trust_bonus), weight)
     return np.clip(weight, MIN_TRUST, 1.0)

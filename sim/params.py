@@ -196,7 +196,7 @@ SCHEMA: tuple[Param, ...] = (
     P("org", "cross_division_share", 0.1, "Share of informal ties that cross division "
       "boundaries.", unit="share", low=0.0, high=1.0),
     P("org", "trust_mean", 0.6, "Mean trust on a tie (tie weight); drawn from a Beta "
-      "distribution.", unit="0-1", low=0.01, high=0.99),
+      "distribution; 1 gives every tie full trust.", unit="0-1", low=0.01, high=1.0),
     P("org", "trust_concentration", 10.0, "Concentration (a + b) of the Beta distribution of "
       "trust; higher means less spread.", unit="", low=0.1, high=1000.0),
     P("org", "formal_trust_bonus", 0.2, "Trust added to reporting-line and team ties "
@@ -338,6 +338,13 @@ SCHEMA: tuple[Param, ...] = (
       "chance that a member's belief moves one step toward their community's code (weeks "
       "without one: times reading_socialisation).", unit="probability",
       low=0.0, high=1.0, source="March (1991), Organization Science 2(1), p. 74"),
+    P("knowledge", "fast_learner_share", 0.0, "Share of each division's positions held by fast "
+      "learners, who socialise at fast_socialisation_rate instead of socialisation_rate "
+      "(rounded to a whole number per division).", unit="share", low=0.0, high=1.0,
+      source="March (1991), Organization Science 2(1), Figs. 2-3"),
+    P("knowledge", "fast_socialisation_rate", 0.9, "p1 of the fast learners.",
+      unit="probability", low=0.0, high=1.0,
+      source="March (1991), Organization Science 2(1), Figs. 2-3"),
     P("knowledge", "reading_socialisation", 0.5, "Socialisation in a week without a meeting "
       "(reading the repository), relative to a week with one.", unit="share",
       low=0.0, high=1.0),
@@ -361,6 +368,31 @@ SCHEMA: tuple[Param, ...] = (
       unit="per week", low=0.0, high=1.0),
     P("knowledge", "evaluation_accuracy", 0.7, "Chance that an experiment's evaluation reveals "
       "the right answer on its dimension.", unit="probability", low=0.0, high=1.0),
+    P("knowledge", "initial_beliefs", "march", "Starting beliefs: 'march' draws -1, 0 or +1 "
+      "per dimension with equal chance (March 1991); 'definite' draws -1 or +1 (everyone starts "
+      "with a full practice, as in NK search models).", choices=("march", "definite"),
+      source="March (1991), Organization Science 2(1), p. 74"),
+    P("knowledge", "peer_choice", "trust", "Whom people look at on their work ties: one "
+      "colleague picked in proportion to 'trust', or the 'best' scorer among all their ties "
+      "(Lazer & Friedman 2007).", choices=("trust", "best"),
+      source="Lazer & Friedman (2007), ASQ 52(4)"),
+    P("knowledge", "belief_update", "step", "How a belief moves toward a source: one 'step' "
+      "per week (-1 -> 0 -> +1, March's original program) or a 'jump' to the source's value "
+      "(copying).", choices=("step", "jump")),
+    P("knowledge", "explore_when", "always", "When people experiment: 'always' (with "
+      "exploration_rate each week) or only when 'stuck', in weeks they saw no better colleague "
+      "(Lazer & Friedman 2007).", choices=("always", "stuck"),
+      source="Lazer & Friedman (2007), ASQ 52(4)"),
+    P("knowledge", "landscape", "additive", "How practice scores: 'additive', each dimension "
+      "right or wrong on its own (March 1991), or 'nk', dimensions interact on an NK landscape "
+      "over the m dimensions (at most 24), reality being its best practice.",
+      choices=("additive", "nk"), source="Kauffman (1993); Levinthal (1997), Mgmt Sci 43(7)"),
+    P("knowledge", "nk_interactions", 5, "K: other dimensions each dimension's contribution "
+      "depends on (nk landscape only).", unit="dimensions", low=0, high=29,
+      source="Lazer & Friedman (2007), ASQ 52(4)"),
+    P("knowledge", "nk_exponent", 8.0, "Power applied to the normalised NK score "
+      "(score / maximum)^exponent (nk landscape only).", unit="", low=1.0, high=100.0,
+      source="Lazer & Friedman (2007), ASQ 52(4)"),
     # --- environment: March (1991) turnover and turbulence ---------------------------------------
     P("environment", "turnover", 0.002, "p3: weekly chance that an employee leaves and is "
       "replaced by a newcomer with random beliefs (0.002 is about 10% a year).",
@@ -551,6 +583,18 @@ class Params:
         if o.informal_degree % 2:
             raise ParameterError(source, "org.informal_degree", o.informal_degree,
                                  "allowed: an even number (ties come in ring-lattice pairs)")
+        k = self.knowledge
+        if k.landscape == "nk" and k.dimensions > 24:
+            raise ParameterError(source, "knowledge.dimensions", k.dimensions,
+                                 "allowed: at most 24 when knowledge.landscape is 'nk' (its "
+                                 "best practice is found by enumeration)")
+        if k.landscape == "nk" and k.nk_interactions >= k.dimensions:
+            raise ParameterError(source, "knowledge.nk_interactions", k.nk_interactions,
+                                 f"allowed: less than knowledge.dimensions ({k.dimensions})")
+        if k.landscape == "nk" and self.environment.turbulence > 0:
+            raise ParameterError(source, "environment.turbulence", self.environment.turbulence,
+                                 "allowed: 0 when knowledge.landscape is 'nk' (turbulence "
+                                 "flips reality, which on an NK landscape is its optimum)")
         if p.threshold_type == "fraction" and p.threshold_mean > 1:
             raise ParameterError(source, "participation.threshold_mean", p.threshold_mean,
                                  "allowed: at most 1 when participation.threshold_type is "

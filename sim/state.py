@@ -13,8 +13,10 @@ from enum import IntEnum
 import numpy as np
 import scipy.sparse as sp
 
+from sim.landscape import NKLandscape
 from sim.org import Organisation
 from sim.params import Params
+from sim.rng import Streams
 
 __all__ = [
     "Communities",
@@ -24,6 +26,7 @@ __all__ = [
     "Status",
     "Week",
     "World",
+    "pick_fast_learners",
     "random_beliefs",
 ]
 
@@ -59,9 +62,36 @@ class Status(IntEnum):
         return self.name.lower()
 
 
-def random_beliefs(rng: np.random.Generator, rows: int, m: int) -> np.ndarray:
-    """Beliefs of newcomers: each dimension -1, 0 or +1 with equal chance (March 1991, p. 74)."""
+def random_beliefs(rng: np.random.Generator, rows: int, m: int,
+                   kind: str = "march") -> np.ndarray:
+    """Starting beliefs (also of newcomers).
+
+    Args:
+        rng: Random stream.
+        rows: Number of people.
+        m: Number of dimensions.
+        kind: ``"march"``: each dimension -1, 0 or +1 with equal chance (March 1991, p. 74);
+            ``"definite"``: -1 or +1 with equal chance.
+    """
+    if kind == "definite":
+        return (2 * rng.integers(0, 2, size=(rows, m), dtype=np.int8) - 1).astype(np.int8)
     return rng.integers(-1, 2, size=(rows, m), dtype=np.int8)
+
+
+def pick_fast_learners(division: np.ndarray, share: float,
+                       rng: np.random.Generator) -> np.ndarray:
+    """Positions of the fast learners: ``round(share * size)`` picked at random in each division.
+
+    An exact count per division, as in March's (1991, Fig. 2) organisations with a given number
+    of fast learners among 50.
+    """
+    order = rng.permutation(division.size)  # one draw whatever the divisions
+    by_division = order[np.argsort(division[order], kind="stable")]
+    sizes = np.bincount(division)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    counts = np.floor(share * sizes + 0.5).astype(np.int64)
+    rank = np.arange(division.size) - np.repeat(starts, sizes)
+    return np.sort(by_division[rank < np.repeat(counts, sizes)])
 
 
 def draw_motivation(rng: np.random.Generator, size: int, mean: float) -> np.ndarray:
@@ -92,6 +122,9 @@ class Employees:
     compulsory: np.ndarray
     person_id: np.ndarray
     max_memberships: np.ndarray
+    socialisation: np.ndarray
+    """Socialisation rate (p1) of each position: fast learners have
+    ``knowledge.fast_socialisation_rate``, everyone else ``knowledge.socialisation_rate``."""
 
     @property
     def n(self) -> int:
@@ -162,11 +195,24 @@ class World:
     """Organisation-wide state: reality, standards and counters."""
 
     reality: np.ndarray
-    """The true best practice on each dimension, ``(m,)`` in {-1, +1} (March 1991)."""
+    """The true best practice on each dimension, ``(m,)`` in {-1, +1} (March 1991); on an NK
+    landscape, the landscape's global optimum."""
     standards: np.ndarray
     """The organisation's standard on each dimension, ``(m,)`` in {-1, 0, +1}; 0 = none."""
     standards_adopted: int = 0
     next_person_id: int = 0
+    landscape: NKLandscape | None = None
+    """The NK landscape practices score on, or ``None`` for March's additive scoring."""
+
+    def score(self, practices: np.ndarray) -> np.ndarray:
+        """Score of each row of practices (actions, beliefs or codes), ``(rows,)``.
+
+        Additive (March 1991): ``sum(row * reality)``, right minus wrong, a 0 counting 0, as
+        int32. NK landscape: the normalised landscape score in [0, 1], a 0 read as -1.
+        """
+        if self.landscape is not None:
+            return self.landscape.score(practices)
+        return (practices.astype(np.int32) @ self.reality.astype(np.int32)).astype(np.int32)
 
 
 @dataclass
@@ -183,7 +229,9 @@ class Week:
     """What each employee did on each dimension this week, ``(n, m)`` in {-1, +1}: the belief,
     or a coin flip where it is 0 (March 1991)."""
     score: np.ndarray
-    """March's score of this week's actions, ``sum(action * reality)``, ``(n,)``."""
+    """Score of this week's actions, ``(n,)`` (see :meth:`World.score`)."""
+    saw_better: np.ndarray
+    """Whether each employee saw a better-scoring colleague on their work ties this week."""
     contributions: np.ndarray
     """Contributions made at each community's meeting this week, ``(C,)``."""
     exchanges_within: int = 0
@@ -200,6 +248,7 @@ class Week:
             attending=np.full(n, -1, np.int32),
             meets=np.zeros(capacity, bool),
             score=np.zeros(n, np.int32),
+            saw_better=np.zeros(n, bool),
             contributions=np.zeros(capacity),
         )
 
@@ -230,20 +279,23 @@ class State:
         self.tie_strength = np.asarray(self.ties.sum(axis=1)).ravel()
 
     @classmethod
-    def initial(cls, org: Organisation, params: Params, rng: np.random.Generator) -> State:
+    def initial(cls, org: Organisation, params: Params, streams: Streams) -> State:
         """Build the state at week 0 for an organisation.
 
         Args:
             org: The organisation (divisions, ties, spanners).
             params: Model parameters.
-            rng: The ``"init"`` stream.
+            streams: The run's random streams; ``"init"`` draws the people and reality,
+                ``"learners"`` picks the fast learners, ``"landscape"`` draws an NK landscape
+                (each only when needed).
         """
         n, m = org.n, params.knowledge.dimensions
-        pp = params.participation
+        pp, kp = params.participation, params.knowledge
+        rng = streams["init"]
         employees = Employees(
             division=org.division.astype(np.int32),
             is_spanner=org.is_spanner.copy(),
-            beliefs=random_beliefs(rng, n, m),
+            beliefs=random_beliefs(rng, n, m, kp.initial_beliefs),
             engagement=np.zeros(n, np.int8),
             motivation=draw_motivation(rng, n, pp.initial_motivation),
             fatigue=np.zeros(n),
@@ -252,11 +304,19 @@ class State:
             person_id=np.arange(n, dtype=np.int64),
             max_memberships=np.where(org.is_spanner, pp.spanner_max_memberships,
                                      pp.max_memberships).astype(np.int32),
+            socialisation=np.full(n, kp.socialisation_rate),
         )
+        if kp.fast_learner_share > 0:
+            fast = pick_fast_learners(org.division, kp.fast_learner_share, streams["learners"])
+            employees.socialisation[fast] = kp.fast_socialisation_rate
         world = World(
             reality=rng.choice(np.array([-1, 1], np.int8), size=m),
             standards=np.zeros(m, np.int8),
             next_person_id=n,
         )
+        if kp.landscape == "nk":
+            world.landscape = NKLandscape.generate(m, kp.nk_interactions, streams["landscape"],
+                                                   kp.nk_exponent)
+            world.reality = world.landscape.optimum.copy()
         communities = Communities.empty(n, params.community.max_communities, m)
         return cls(employees, communities, world, org.ties.tocsr())

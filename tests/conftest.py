@@ -8,7 +8,7 @@ import scipy.sparse as sp
 
 from sim.org import build_synthetic
 from sim.params import Params
-from sim.rng import stream
+from sim.rng import Streams, stream
 from sim.state import State
 
 QUIET = {
@@ -35,7 +35,7 @@ def small_params(**updates) -> Params:
 def make_state(params: Params, ties: sp.csr_array | None = None, seed: int = 0) -> State:
     """Initial state for ``params``; ``ties`` replaces the generated tie matrix if given."""
     org = build_synthetic(params.org, stream(seed, "org"))
-    state = State.initial(org, params, stream(seed, "init"))
+    state = State.initial(org, params, Streams(seed))
     if ties is not None:
         state = State(state.employees, state.communities, state.world, sp.csr_array(ties))
     return state

@@ -4,7 +4,8 @@ A community's *code* is its collective memory, beliefs in {-1, 0, +1} per dimens
 empty (all 0). After a meeting, the code learns from its *superior group*: the contributing
 attendees (or all attendees, see ``knowledge.code_learns_from``) whose score this week,
 ``sum(action * reality)``, beat the code's score ``sum(code * reality)`` (the code does not act:
-its unknown dimensions count 0). On each dimension the superior group votes with this week's
+its unknown dimensions count 0; on an NK landscape both are landscape scores). On each
+dimension the superior group votes with this week's
 *actions* — what they did, lucky guesses included, before this week's learning — and where the
 majority differs from the code, the code adopts it with chance ``1 - (1 - p2)^k``, ``k`` being
 the majority minus the minority (March 1991, p. 74). These are the rules of March's original
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms.exchange import score
 from sim.params import Params
 from sim.state import Engagement, State
 
@@ -26,7 +26,7 @@ __all__ = ["code_learning_step"]
 def code_learning_step(state: State, params: Params, rng: np.random.Generator) -> None:
     """Update the codes of the communities that met this week."""
     e, c, week = state.employees, state.communities, state.week
-    code_score = score(c.code, state.world.reality)
+    code_score = state.world.score(c.code)
     u = rng.random(c.code.shape)
     if params.knowledge.code_learns_from == "members":
         teachers = np.ones(e.n, bool)

@@ -2,7 +2,10 @@
 
 Each week every employee leaves with chance ``turnover`` (p3) and a newcomer takes the position:
 random beliefs, except that onboarding teaches each standardised dimension with chance
-``standards.onboarding``; no awareness, memberships or fatigue; fresh motivation and threshold.
+``standards.onboarding``; no awareness, voluntary memberships or fatigue; fresh motivation and
+threshold. The position's obligations stay: the newcomer is enrolled in the compulsory
+communities the leaver belonged to (in March's organisation, newcomers meet the code at once),
+and keeps the position's learning speed (``Employees.socialisation``).
 Each dimension of reality flips with chance ``turbulence`` (p4): knowledge has a shelf life.
 """
 
@@ -24,12 +27,14 @@ def turnover_step(state: State, params: Params, rng: np.random.Generator) -> np.
     n, m = e.beliefs.shape
     leaves = np.flatnonzero(rng.random(n) < params.environment.turnover)
     k = leaves.size
-    beliefs = random_beliefs(rng, k, m)
+    beliefs = random_beliefs(rng, k, m, params.knowledge.initial_beliefs)
     taught = (world.standards[None, :] != 0) & (rng.random((k, m)) < params.standards.onboarding)
     beliefs = np.where(taught, world.standards[None, :], beliefs).astype(np.int8)
     motivation = draw_motivation(rng, k, pp.initial_motivation)
     threshold = draw_thresholds(rng, k, pp.threshold_mean, pp.threshold_sd)
 
+    c = state.communities
+    obligations = c.members[leaves] & c.compulsory[None, :]
     communities.leave(state, leaves)
     e.beliefs[leaves] = beliefs
     e.engagement[leaves] = Engagement.UNAWARE
@@ -38,6 +43,9 @@ def turnover_step(state: State, params: Params, rng: np.random.Generator) -> np.
     e.fatigue[leaves] = 0.0
     e.person_id[leaves] = world.next_person_id + np.arange(k)
     world.next_person_id += k
+    for community in np.flatnonzero(obligations.any(axis=0)):
+        communities.enrol(state, params, leaves[obligations[:, community]], int(community),
+                          compulsory=True)
     return leaves
 
 

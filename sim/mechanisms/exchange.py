@@ -3,37 +3,41 @@
 Knowledge follows March (1991): reality is a vector of ``m`` practice dimensions in {-1, +1};
 each employee holds beliefs in {-1, 0, +1}. Each week everyone *acts*: on a dimension where
 their belief is 0 they guess (March's original program, documented by Chanda & Miller 2019), and
-their score is ``sum(action * reality)``, right minus wrong. Beliefs then move one step
-(-1 -> 0 -> +1) toward a source, on each dimension independently:
+their score is ``sum(action * reality)``, right minus wrong (on an NK landscape, the landscape
+score of their actions; :mod:`sim.landscape`). Beliefs then move one step (-1 -> 0 -> +1)
+toward a source, on each dimension independently (or jump to the source's value, see
+``knowledge.belief_update``):
 
 * **work ties** (interpersonal learning, Miller, Zhao & Calantone 2006): everyone looks at one
-  colleague, picked in proportion to trust; if that colleague scored better, each differing
-  dimension moves with chance ``peer_learning_rate * trust * safety * (1 - competitiveness)``;
+  colleague, picked in proportion to trust (or at the best scorer among all their ties,
+  ``knowledge.peer_choice = "best"``, as in Lazer & Friedman 2007); if that colleague scored
+  better, each differing dimension moves with chance
+  ``peer_learning_rate * trust * safety * (1 - competitiveness)``;
 * **meetings**: each attendee talks with one other attendee of the same meeting, picked at
   random; if that person contributes (contributor or champion) and scored better, each
   differing dimension moves with chance ``meeting_learning_rate * safety``. So the share of
   contributors at a meeting, not its size, sets how much people learn there;
 * **codes** (socialisation, March 1991 p1): each participant moves toward the code (curated
-  repository) of the community they turned to this week, with chance ``p1`` per dimension if they
-  attended its meeting and ``p1 * reading_socialisation`` in a week without a meeting
+  repository) of the community they turned to this week, with chance ``p1`` per dimension (their
+  own: fast learners have ``fast_socialisation_rate``) if they attended its meeting and ``p1 * reading_socialisation`` in a week without a meeting
   (reading the repository);
 * **standards**: everyone moves toward the organisation's standards with chance
   ``formal_learning_rate`` per dimension.
 
 All proposals are computed from the beliefs at the start of the phase; on each dimension the
-belief then moves one step in the direction most proposals point to (no move on a tie), so
-beliefs stay in {-1, 0, +1}.
+belief then moves one step (``belief_update = "step"``) or all the way (``"jump"``) in the
+direction most proposals point to (no move on a tie), so beliefs stay in {-1, 0, +1}.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms.sampling import pick_in_groups, sample_neighbour, step_toward
+from sim.mechanisms.sampling import best_neighbour, pick_in_groups, sample_neighbour, step_toward
 from sim.params import Params
 from sim.state import Engagement, State
 
-__all__ = ["act", "exchange_step", "score"]
+__all__ = ["act", "exchange_step"]
 
 
 def act(beliefs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -49,11 +53,6 @@ def act(beliefs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     bits = np.unpackbits(np.frombuffer(rng.bytes(-(-beliefs.size // 8)), np.uint8))
     guess = (2 * bits[: beliefs.size].astype(np.int8) - 1).reshape(beliefs.shape)  # fair +-1
     return np.where(beliefs != 0, beliefs, guess).astype(np.int8)
-
-
-def score(rows: np.ndarray, reality: np.ndarray) -> np.ndarray:
-    """March's score of each row: ``sum(row * reality)``, right minus wrong (0 counts 0)."""
-    return (rows.astype(np.int32) @ reality.astype(np.int32)).astype(np.int32)
 
 
 def _learn_from(
@@ -80,15 +79,19 @@ def exchange_step(state: State, params: Params, rng: np.random.Generator) -> Non
     beliefs = e.beliefs
 
     week.actions = act(beliefs, rng)
-    week.score = score(week.actions, world.reality)
+    week.score = world.score(week.actions)
     u_peer, u_meet, u_code, u_std = rng.random((4, n, m))
     u_pick = rng.random(n)
     push = np.zeros((n, m), np.int16)
     within = total = 0
 
     # Work ties.
-    partner, trust = sample_neighbour(state.ties, rng)
-    learners = np.flatnonzero((partner >= 0) & (week.score[np.maximum(partner, 0)] > week.score))
+    if kp.peer_choice == "best":
+        partner, trust = best_neighbour(state.ties, week.score)
+    else:
+        partner, trust = sample_neighbour(state.ties, rng)
+    week.saw_better = (partner >= 0) & (week.score[np.maximum(partner, 0)] > week.score)
+    learners = np.flatnonzero(week.saw_better)
     sources = partner[learners]
     rate = (kp.peer_learning_rate * trust[learners] * culture.psychological_safety
             * (1.0 - culture.competitiveness))
@@ -114,8 +117,8 @@ def exchange_step(state: State, params: Params, rng: np.random.Generator) -> Non
     # Socialisation from the code of the community each participant turned to.
     readers = np.flatnonzero(week.primary >= 0)
     code = c.code[week.primary[readers]]
-    rate = kp.socialisation_rate * np.where(week.attending[readers] >= 0, 1.0,
-                                            kp.reading_socialisation)
+    rate = e.socialisation[readers] * np.where(week.attending[readers] >= 0, 1.0,
+                                               kp.reading_socialisation)
     moves = (code != 0) & (code != beliefs[readers]) & (u_code[readers] < rate[:, None])
     push[readers] += step_toward(beliefs[readers], code) * moves
 
@@ -125,5 +128,6 @@ def exchange_step(state: State, params: Params, rng: np.random.Generator) -> Non
     moves = (standards != 0) & (standards != beliefs) & (u_std < formal_rate)
     push += step_toward(beliefs, standards) * moves
 
-    e.beliefs = (beliefs + np.sign(push)).astype(np.int8)
+    size = 2 if kp.belief_update == "jump" else 1
+    e.beliefs = np.clip(beliefs + size * np.sign(push), -1, 1).astype(np.int8)
     week.exchanges_within, week.exchanges_total = within, total

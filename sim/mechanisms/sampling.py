@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["choose_per_row", "pick_in_groups", "sample_neighbour", "step_toward"]
+__all__ = ["best_neighbour", "choose_per_row", "pick_in_groups", "sample_neighbour",
+           "step_toward"]
 
 
 def choose_per_row(weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -63,6 +64,33 @@ def sample_neighbour(
     weight = data[position].copy()
     none = row_total <= 0
     chosen[none], weight[none] = -1, 0.0
+    return chosen, weight
+
+
+def best_neighbour(
+    ties: sp.csr_array, score: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pick, for each row, the neighbour with the highest score (no random numbers).
+
+    Equal scores go to the neighbour stored first in the row (the lowest index).
+
+    Args:
+        ties: ``(n, n)`` CSR matrix with non-negative weights.
+        score: ``(n,)`` score of each employee.
+
+    Returns:
+        ``(neighbour, weight)`` as for :func:`sample_neighbour`.
+    """
+    n = ties.shape[0]
+    chosen, weight = np.full(n, -1, np.int32), np.zeros(n)
+    if ties.data.size == 0:
+        return chosen, weight
+    rows = np.repeat(np.arange(n), np.diff(ties.indptr))
+    order = np.lexsort((-score[ties.indices].astype(np.float64), rows))  # best first per row
+    has = np.diff(ties.indptr) > 0
+    position = order[ties.indptr[:-1][has]]
+    chosen[has] = ties.indices[position]
+    weight[has] = ties.data[position]
     return chosen, weight
 
 

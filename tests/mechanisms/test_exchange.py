@@ -2,8 +2,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.mechanisms import communities
-from sim.mechanisms.exchange import act, exchange_step, score
-from sim.state import ORG_WIDE, Engagement
+from sim.mechanisms.exchange import act, exchange_step
+from sim.state import ORG_WIDE, Engagement, World
 from tests.conftest import make_state, small_params
 
 
@@ -16,6 +16,10 @@ def with_code_community(state, params, code_value=1):
     state.week.attending[:] = k
     state.week.meets[k] = True
     return k
+
+
+def score(rows, reality):
+    return World(reality=reality, standards=np.zeros_like(reality)).score(rows)
 
 
 def test_act_guesses_only_where_beliefs_are_unknown(rng):

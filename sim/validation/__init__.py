@@ -1,0 +1,51 @@
+"""Validation checks: published results set against the engine's runs of an experiment.
+
+Each check belongs to one experiment under ``experiments/validation/`` (by experiment name) and
+turns its stored runs into :class:`Claim` rows — the source, the published claim, our number,
+the tolerance, pass or fail — plus a figure that overlays the published values and ours.
+``orglearn sweep`` writes them to ``validation.md`` and ``figures/validation.png`` in the results
+folder; ``orglearn reproduce`` fails when a claim fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from sim.results import atomic_write
+from sim.validation.common import Claim
+from sim.validation.contagion import bass, bass_closed_form, centola, watts
+from sim.validation.march import MARCH_FIGURE_1, MARCH_P1, march
+
+__all__ = ["CHECKS", "MARCH_FIGURE_1", "MARCH_P1", "Claim", "bass_closed_form", "run_checks",
+           "write_validation"]
+
+CHECKS: dict[str, Callable[[pa.Table, pa.Table, dict[str, Any], Path], list[Claim]]] = {
+    "bass-1969": bass,
+    "march-1991": march,
+    "centola-2010": centola,
+    "watts-2002": watts,
+}
+
+
+def run_checks(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+               out: Path) -> list[Claim] | None:
+    """The claims of the experiment's check, or ``None`` if it has none."""
+    check = CHECKS.get(manifest.get("name", ""))
+    return None if check is None else check(runs, timeseries, manifest, out)
+
+
+def write_validation(claims: list[Claim], out: Path, name: str) -> Path:
+    """Write ``validation.md``: one row per claim, with the figure."""
+    rows = "\n".join(f"| {c.source} | {c.claim} | {c.ours} | {c.tolerance} | "
+                     f"{'pass' if c.passed else '**fail**'} |" for c in claims)
+    text = (f"# Validation: {name}\n\n"
+            "| Source | Published claim | Ours | Tolerance | Result |\n"
+            "| --- | --- | --- | --- | --- |\n" + rows + "\n\n"
+            "![Published values and ours](figures/validation.png)\n")
+    path = out / "validation.md"
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    return path
