@@ -1,7 +1,9 @@
 """Key performance indicators (KPIs), measured at the end of every step.
 
 Each KPI is one number per week. :data:`KPIS` documents every KPI with its formula; the
-per-division knowledge columns ``knowledge_div_<d>`` follow the fixed ones.
+per-division knowledge columns ``knowledge_div_<d>`` follow the fixed ones (preceded, in runs
+with fast learners, by ``knowledge_fast_learners`` and ``knowledge_slow_learners``: the mean
+knowledge of each group).
 """
 
 from __future__ import annotations
@@ -115,6 +117,10 @@ def measure(state: State, previous_silo: float = float("nan")) -> dict[str, floa
         "standards_adopted": float(world.standards_adopted),
         "standards_correct": float((world.standards == world.reality).sum()),
     }
+    if e.fast_learner.any():  # March (1991, Fig. 3): fast and slow learners apart
+        for name, group in (("fast", e.fast_learner), ("slow", ~e.fast_learner)):
+            values[f"knowledge_{name}_learners"] = (float(knowledge[group].mean())
+                                                   if group.any() else float("nan"))
     values.update({f"knowledge_div_{d}": float(k) for d, k in enumerate(by_division)})
     return values
 

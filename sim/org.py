@@ -307,12 +307,14 @@ def _ring_lattice(local: np.ndarray, start: np.ndarray, size: np.ndarray,
     """Watts-Strogatz ring lattice per division, in index order.
 
     Each employee is linked to the next ``k/2`` colleagues around their division's ring, with
-    ``k = degree`` capped at the division size minus one, rounded down to even.
+    ``k = degree``; a degree of at least the division size minus one links everyone in the
+    division to everyone else (a complete graph; the pairs found from both ends are merged
+    later by :func:`_merge_pairs`).
 
     Returns:
         ``(u, v)`` with ``u`` the employee and ``v`` the neighbour ahead on the ring.
     """
-    half = np.minimum(degree, (size - 1) // 2 * 2) // 2
+    half = np.where(degree >= size - 1, size // 2, np.minimum(degree, (size - 1) // 2 * 2) // 2)
     u = np.repeat(np.arange(local.size), half)
     step = 1 + _segment_arange(half)
     v = start[u] + (local[u] + step) % size[u]

@@ -122,9 +122,9 @@ class Employees:
     compulsory: np.ndarray
     person_id: np.ndarray
     max_memberships: np.ndarray
-    socialisation: np.ndarray
-    """Socialisation rate (p1) of each position: fast learners have
-    ``knowledge.fast_socialisation_rate``, everyone else ``knowledge.socialisation_rate``."""
+    fast_learner: np.ndarray
+    """Positions held by fast learners, who socialise at ``knowledge.fast_socialisation_rate``
+    instead of ``knowledge.socialisation_rate`` (March 1991, Figs. 2-3)."""
 
     @property
     def n(self) -> int:
@@ -304,11 +304,11 @@ class State:
             person_id=np.arange(n, dtype=np.int64),
             max_memberships=np.where(org.is_spanner, pp.spanner_max_memberships,
                                      pp.max_memberships).astype(np.int32),
-            socialisation=np.full(n, kp.socialisation_rate),
+            fast_learner=np.zeros(n, bool),
         )
         if kp.fast_learner_share > 0:
             fast = pick_fast_learners(org.division, kp.fast_learner_share, streams["learners"])
-            employees.socialisation[fast] = kp.fast_socialisation_rate
+            employees.fast_learner[fast] = True
         world = World(
             reality=rng.choice(np.array([-1, 1], np.int8), size=m),
             standards=np.zeros(m, np.int8),

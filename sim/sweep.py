@@ -124,8 +124,11 @@ def _manifest(experiment: Experiment, tasks: list, contexts: list[dict[str, Any]
         "samples": experiment.samples,
         "replications": max(t.replication for t in tasks) + 1 if tasks else 0,
         "root_seed": experiment.seed,
-        "seed_rule": "seed of (context c, replication r) = derive_seed(root_seed, c, r), the "
-                     "same for every strategy (common random numbers)",
+        "seed_rule": ("seed of replication r = derive_seed(root_seed, 0, r) in every context "
+                      "(shared_seeds) and for every strategy (common random numbers)"
+                      if experiment.shared_seeds else
+                      "seed of (context c, replication r) = derive_seed(root_seed, c, r), the "
+                      "same for every strategy (common random numbers)"),
         "strategies": [label for label, _ in experiment.policies()],
         "reference": experiment.reference,
         "kpis": list(experiment.kpis),

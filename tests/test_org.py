@@ -317,4 +317,4 @@ def test_a_large_informal_degree_gives_a_fully_mixed_division() -> None:
                                "org.formal_ties": False, "org.informal_degree": 1000,
                                "org.rewiring": 0.0, "org.cross_division_share": 0.0}).org
     org = build_synthetic(params, np.random.default_rng(3))
-    assert (org.degree == 58).all()  # n - 1 = 59, rounded down to an even ring degree
+    assert (org.degree == 59).all()  # everyone tied to everyone else, n - 1

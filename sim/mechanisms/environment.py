@@ -5,7 +5,7 @@ random beliefs, except that onboarding teaches each standardised dimension with 
 ``standards.onboarding``; no awareness, voluntary memberships or fatigue; fresh motivation and
 threshold. The position's obligations stay: the newcomer is enrolled in the compulsory
 communities the leaver belonged to (in March's organisation, newcomers meet the code at once),
-and keeps the position's learning speed (``Employees.socialisation``).
+and keeps the position's learning speed (``Employees.fast_learner``).
 Each dimension of reality flips with chance ``turbulence`` (p4): knowledge has a shelf life.
 """
 

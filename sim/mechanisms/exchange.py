@@ -117,8 +117,8 @@ def exchange_step(state: State, params: Params, rng: np.random.Generator) -> Non
     # Socialisation from the code of the community each participant turned to.
     readers = np.flatnonzero(week.primary >= 0)
     code = c.code[week.primary[readers]]
-    rate = e.socialisation[readers] * np.where(week.attending[readers] >= 0, 1.0,
-                                               kp.reading_socialisation)
+    p1 = np.where(e.fast_learner[readers], kp.fast_socialisation_rate, kp.socialisation_rate)
+    rate = p1 * np.where(week.attending[readers] >= 0, 1.0, kp.reading_socialisation)
     moves = (code != 0) & (code != beliefs[readers]) & (u_code[readers] < rate[:, None])
     push[readers] += step_toward(beliefs[readers], code) * moves
 

@@ -18,7 +18,15 @@ import pyarrow as pa
 from sim.results import atomic_write
 from sim.validation.common import Claim
 from sim.validation.contagion import bass, bass_closed_form, centola, watts
-from sim.validation.march import MARCH_FIGURE_1, MARCH_P1, march
+from sim.validation.lazer_friedman import lazer_friedman
+from sim.validation.march import (
+    MARCH_FIGURE_1,
+    MARCH_P1,
+    march,
+    march_learners,
+    march_turbulence,
+    march_turnover,
+)
 
 __all__ = ["CHECKS", "MARCH_FIGURE_1", "MARCH_P1", "Claim", "bass_closed_form", "run_checks",
            "write_validation"]
@@ -26,8 +34,12 @@ __all__ = ["CHECKS", "MARCH_FIGURE_1", "MARCH_P1", "Claim", "bass_closed_form", 
 CHECKS: dict[str, Callable[[pa.Table, pa.Table, dict[str, Any], Path], list[Claim]]] = {
     "bass-1969": bass,
     "march-1991": march,
+    "march-1991-learners": march_learners,
+    "march-1991-turnover": march_turnover,
+    "march-1991-turbulence": march_turbulence,
     "centola-2010": centola,
     "watts-2002": watts,
+    "lazer-friedman-2007": lazer_friedman,
 }
 
 

@@ -1,7 +1,8 @@
 """March (1991): exploration and exploitation in organisational learning.
 
-Checks of the experiments ``march-1991`` (Figure 1) and, in later sections, the figures on
-heterogeneous learners, turnover and turbulence; see ``docs/validation.md``.
+Checks of the experiments ``march-1991`` (Figure 1), ``march-1991-learners`` (Figures 2-3,
+fast and slow learners), ``march-1991-turnover`` (Figure 4) and ``march-1991-turbulence``
+(Figure 5); see ``docs/validation.md``.
 """
 
 from __future__ import annotations
@@ -12,9 +13,19 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from sim.validation.common import Claim, plot_overlay
+from sim.report import welch_interval
+from sim.validation.common import (
+    Claim,
+    Panel,
+    axis_values,
+    plot_overlay,
+    plot_panels,
+    weekly_by_run,
+    weekly_mean,
+)
 
-__all__ = ["MARCH_FIGURE_1", "MARCH_P1", "march"]
+__all__ = ["MARCH_FIGURE_1", "MARCH_P1", "march", "march_learners", "march_turbulence",
+           "march_turnover"]
 
 
 MARCH_FIGURE_1 = {
@@ -70,4 +81,158 @@ def march(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
            for (b, v), style in zip(MARCH_FIGURE_1.items(), ("k:", "k--", "k-"), strict=True)],
           [(f"orglearn, p2 = {b}", x, ours[b]) for b in MARCH_FIGURE_1],
           "socialisation rate p1", "code knowledge, sum(code x reality) / m")
+    return claims
+
+
+# ----------------------------------------------------------------------------- Figures 2-5
+# March's own figures after Figure 1 are not available as numbers, nor are those of any
+# replication we could find; the settings are those of Watts's reproduction of the figures from
+# March's BASIC program (Watts & Gilbert 2014, Simulating Innovation, ch. 4; its BehaviorSpace
+# experiments "experiment-Fig2" ... "experiment-Fig5"). The claims are March's, in the words of
+# the secondary sources that quote or summarise them.
+FIGURE_2_3_SOURCE = "March (1991), Organization Science 2(1), Figs. 2-3"
+TURNOVER_QUOTE = ("March (1991), Organization Science 2(1), p. 79 and Fig. 4: \"A modest level "
+                  "of turnover, by introducing less socialized people, increases exploration, "
+                  "and thereby improves aggregate knowledge\"")
+TURBULENCE_SOURCE = "March (1991), Organization Science 2(1), pp. 79-80 and Fig. 5"
+UNIFORM_HALF = MARCH_FIGURE_1[0.5][4]  # everyone at p1 = 0.5, p2 = 0.5 (Workiewicz recreation)
+PERIOD = 20
+_NOTE = "March's curves are not available as numbers; the claims are his orderings."
+
+
+def _means_by(runs: pa.Table, key: str, kpi: str, values: list, where=None) -> np.ndarray:
+    """Mean of a run KPI for each value of one grid axis (optionally within a mask)."""
+    axis = runs[key].to_numpy()
+    mask = np.ones(axis.size, bool) if where is None else where
+    kpis = runs[kpi].to_numpy().astype(float)
+    return np.array([kpis[mask & np.isclose(axis, v)].mean() for v in values])
+
+
+def march_learners(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+                   out: Path) -> list[Claim]:
+    """Figures 2-3: fast and slow learners mixed; equilibrium code and period-20 knowledge."""
+    shares = axis_values(manifest, "knowledge.fast_learner_share")
+    n = int(manifest["parameters"]["org"]["employees"]) // int(
+        manifest["parameters"]["org"]["divisions"])
+    fast_count = np.array([round(s * n) for s in shares])
+    equilibrium = _means_by(runs, "knowledge.fast_learner_share", "value_potential", shares)
+    at = {kpi: np.array([weekly_mean(timeseries, kpi, c)[PERIOD]
+                         if kpi in timeseries.column_names else np.nan
+                         for c in range(len(shares))])
+          for kpi in ("code_knowledge", "knowledge_fast_learners", "knowledge_slow_learners")}
+    mixed = (fast_count > 0) & (fast_count < n)
+    half = int(np.argmin(np.abs(np.array(shares) - 0.5)))
+    falling = float(np.corrcoef(fast_count, equilibrium)[0, 1])
+    gap = at["knowledge_fast_learners"][mixed] - at["knowledge_slow_learners"][mixed]
+    claims = [
+        Claim(FIGURE_2_3_SOURCE + " (slow learners let the code reach a higher equilibrium)",
+              "The more fast learners (p1 = 0.9) among the slow (p1 = 0.1), the lower the "
+              "code's equilibrium knowledge",
+              f"{equilibrium[0]:.3f} with no fast learner, {equilibrium[half]:.3f} with "
+              f"{fast_count[half]}, {equilibrium[-1]:.3f} with all {n}; correlation with the "
+              f"number of fast learners {falling:+.2f}", "correlation below -0.9",
+              bool(falling < -0.9)),
+        Claim(FIGURE_2_3_SOURCE + "; Workiewicz's recreation of Fig. 1 for the uniform case",
+              "A mix of slow and fast learners ends better than everyone learning at the same "
+              "average rate",
+              f"half fast, half slow (mean p1 = 0.5): {equilibrium[half]:.3f}; everyone at "
+              f"p1 = 0.5: {UNIFORM_HALF:.3f}", "mix higher",
+              bool(equilibrium[half] > UNIFORM_HALF)),
+        Claim(FIGURE_2_3_SOURCE + " (most learning is done quickly by the fast learners)",
+              f"At period {PERIOD} fast learners know more than slow learners in every mixed "
+              "organisation",
+              f"fast minus slow learners' knowledge at period {PERIOD}: {gap.min():+.3f} to "
+              f"{gap.max():+.3f} over the {int(mixed.sum())} mixes",
+              "positive in every mix", bool(gap.size and gap.min() > 0)),
+    ]
+    plot_panels(out, [
+        Panel("Fig. 2: equilibrium code knowledge", "fast learners among 50",
+              "code knowledge, sum(code x reality) / m",
+              [("orglearn, code at equilibrium (250 periods)", fast_count, equilibrium)],
+              [("everyone at p1 = 0.5 (Workiewicz's recreation)", [0, n],
+                [UNIFORM_HALF, UNIFORM_HALF], "k:")], note=_NOTE),
+        Panel(f"Fig. 3: knowledge at period {PERIOD}", "fast learners among 50",
+              "knowledge, sum(x reality) / m",
+              [("orglearn, code", fast_count, at["code_knowledge"]),
+               ("orglearn, fast learners", fast_count, at["knowledge_fast_learners"]),
+               ("orglearn, slow learners", fast_count, at["knowledge_slow_learners"])],
+              note=_NOTE),
+    ])
+    return claims
+
+
+def march_turnover(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+                   out: Path) -> list[Claim]:
+    """Figure 4: period-20 code knowledge against turnover, slow and fast socialisation."""
+    rates = np.array(axis_values(manifest, "environment.turnover"), dtype=float)
+    p1 = runs["knowledge.socialisation_rate"].to_numpy()
+    value = runs["value_potential"].to_numpy().astype(float)
+    turnover = runs["environment.turnover"].to_numpy()
+
+    def sample(rate: float, p3: float) -> np.ndarray:
+        return value[np.isclose(p1, rate) & np.isclose(turnover, p3)]
+
+    curve = {rate: np.array([sample(rate, p3).mean() for p3 in rates]) for rate in (0.1, 0.9)}
+    modest = np.flatnonzero((rates > 0) & (rates <= 0.3))
+    best = int(modest[np.argmax(curve[0.9][modest])])
+    gain = welch_interval(sample(0.9, rates[best]), sample(0.9, 0.0))
+    loss = welch_interval(sample(0.9, rates[best]), sample(0.9, rates[-1]))
+    slow_gain = welch_interval(sample(0.1, rates[modest].max()), sample(0.1, 0.0))
+    fast, slow = curve[0.9], curve[0.1]
+    claims = [
+        Claim(TURNOVER_QUOTE, "With fast socialisation (p1 = 0.9), modest turnover raises the "
+              f"code's knowledge at period {PERIOD}",
+              f"p3 = 0: {fast[0]:.3f}; p3 = {rates[best]:g}: {fast[best]:.3f} (difference "
+              f"95% CI [{gain[0]:+.3f}, {gain[1]:+.3f}])",
+              "difference > 0 with 95% confidence", bool(gain[0] > 0)),
+        Claim(TURNOVER_QUOTE + "; too much turnover loses knowledge",
+              "Beyond a modest level, more turnover lowers it again",
+              f"p3 = {rates[best]:g}: {fast[best]:.3f}; p3 = {rates[-1]:g}: {fast[-1]:.3f} "
+              f"(difference 95% CI [{loss[0]:+.3f}, {loss[1]:+.3f}])",
+              "difference > 0 with 95% confidence", bool(loss[0] > 0)),
+        Claim("March (1991), Fig. 4 (slow socialisation)",
+              "With slow socialisation (p1 = 0.1) turnover does not improve the code",
+              f"p3 = 0: {slow[0]:.3f}; p3 = {rates[modest].max():g}: {slow[modest[-1]]:.3f}; "
+              f"highest at p3 = {rates[int(np.argmax(slow))]:g}",
+              "no turnover rate > 0 does better than p3 = 0 (95% CI of the gain at p3 = "
+              f"{rates[modest].max():g} below 0)",
+              bool(np.argmax(slow) == 0 and slow_gain[1] < 0)),
+    ]
+    plot_panels(out, [Panel(
+        f"March (1991) Fig. 4: code knowledge at period {PERIOD} by turnover",
+        "turnover rate p3", "code knowledge, sum(code x reality) / m",
+        [(f"orglearn, p1 = {rate}", rates, curve[rate]) for rate in (0.1, 0.9)], note=_NOTE)])
+    return claims
+
+
+def march_turbulence(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+                     out: Path) -> list[Claim]:
+    """Figure 5: code knowledge over time in a turbulent world, without and with turnover."""
+    rates = axis_values(manifest, "environment.turnover")
+    without, with_turnover = (weekly_by_run(timeseries, "code_knowledge", rates.index(r))
+                              for r in (0.0, max(rates)))
+    curve = without.mean(axis=0)
+    end = curve.size - 1
+    peak = int(np.argmax(curve))
+    late = slice(end // 2 + 1, end + 1)
+    sustained = welch_interval(with_turnover[:, late].mean(axis=1), without[:, late].mean(axis=1))
+    claims = [
+        Claim(TURBULENCE_SOURCE, "Without turnover the code's knowledge, once at its peak, "
+              "decays as reality changes (no exploration renews it)",
+              f"peak {curve[peak]:.3f} at period {peak}; {curve[end]:.3f} at period {end}",
+              "at the end at most half the peak", bool(curve[end] <= curve[peak] / 2)),
+        Claim(TURBULENCE_SOURCE, f"With turnover (p3 = {max(rates):g}) the code keeps more "
+              "knowledge in the long run",
+              f"mean over periods {late.start}-{end}: with turnover "
+              f"{with_turnover[:, late].mean():.3f}, without {without[:, late].mean():.3f} "
+              f"(difference 95% CI [{sustained[0]:+.3f}, {sustained[1]:+.3f}])",
+              "difference > 0 with 95% confidence", bool(sustained[0] > 0)),
+    ]
+    weeks = np.arange(end + 1)
+    plot_panels(out, [Panel(
+        "March (1991) Fig. 5: code knowledge when reality changes (p4 = 0.02)", "period",
+        "code knowledge, sum(code x reality) / m",
+        [("orglearn, no turnover", weeks, curve),
+         (f"orglearn, turnover p3 = {max(rates):g}", weeks, with_turnover.mean(axis=0))],
+        note=_NOTE)])
     return claims
