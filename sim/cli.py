@@ -311,15 +311,19 @@ def list_(what: Annotated[str, typer.Argument(help="strategies, scenarios or par
             for line in parameters:
                 typer.echo(f"{'':24}   {line}")
     elif what == "scenarios":
-        for path in sorted(Path("scenarios").glob("*.toml")):
+        paths = sorted(Path("scenarios").glob("*.toml"))
+        width = max((len(str(p)) for p in paths), default=0)
+        for path in paths:
             params = load_scenario(path)
-            typer.echo(f"{str(path):40} {params.scenario.description}")
+            typer.echo(f"{str(path):{width}}  {params.scenario.description}")
     elif what == "experiments":
         from sim.designs import load_experiment
 
-        for path in sorted(Path("experiments").rglob("*.toml")):
+        paths = sorted(Path("experiments").rglob("*.toml"))
+        width = max((len(str(p)) for p in paths), default=0)
+        for path in paths:
             spec = load_experiment(path)
-            typer.echo(f"{str(path):44} {spec.design:6} {len(spec.tasks()):5} runs  "
+            typer.echo(f"{str(path):{width}}  {spec.design:6} {len(spec.tasks()):5} runs  "
                        f"{spec.description}")
     elif what == "params":
         for p in SCHEMA:

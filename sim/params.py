@@ -383,7 +383,7 @@ SCHEMA: tuple[Param, ...] = (
       "exploration_rate each week) or only when 'stuck', in weeks they saw no better colleague "
       "(Lazer & Friedman 2007).", choices=("always", "stuck"),
       source="Lazer & Friedman (2007), ASQ 52(4)"),
-    P("knowledge", "landscape", "additive", "How practice scores: 'additive', each dimension "
+    P("knowledge", "landscape", "additive", "How a practice scores: 'additive', each dimension "
       "right or wrong on its own (March 1991), or 'nk', dimensions interact on an NK landscape "
       "over the m dimensions (at most 24), reality being its best practice.",
       choices=("additive", "nk"), source="Kauffman (1993); Levinthal (1997), Mgmt Sci 43(7)"),
@@ -590,7 +590,8 @@ class Params:
                                  "best practice is found by enumeration)")
         if k.landscape == "nk" and k.nk_interactions >= k.dimensions:
             raise ParameterError(source, "knowledge.nk_interactions", k.nk_interactions,
-                                 f"allowed: less than knowledge.dimensions ({k.dimensions})")
+                                 f"allowed: less than knowledge.dimensions ({k.dimensions}) "
+                                 "when knowledge.landscape is 'nk'")
         if k.landscape == "nk" and self.environment.turbulence > 0:
             raise ParameterError(source, "environment.turbulence", self.environment.turbulence,
                                  "allowed: 0 when knowledge.landscape is 'nk' (turbulence "

@@ -358,3 +358,21 @@ def test_unreadable_experiment_file(tmp_path, text):
     assert "\n" not in str(info.value) and str(path) in str(info.value)
     with pytest.raises(ScenarioError, match="file not found"):
         load_experiment(tmp_path / "missing.toml")
+
+
+def test_shared_seeds_give_every_context_the_seeds_of_context_zero(tmp_path):
+    spec = load_experiment(write(tmp_path, variant(experiment__shared_seeds=True)))
+    seeds = defaultdict(set)
+    for task in spec.tasks():
+        seeds[task.replication].add(task.seed)
+        assert task.seed == derive_seed(spec.seed, 0, task.replication)
+    assert all(len(s) == 1 for s in seeds.values())
+    plain = load_experiment(write(tmp_path, variant(), name="plain.toml"))
+    assert {t.seed for t in plain.tasks() if t.context == 0} == {
+        t.seed for t in spec.tasks() if t.context == 0}
+    assert len({t.seed for t in plain.tasks()}) == 2 * len(seeds)
+
+
+def test_shared_seeds_must_be_true_or_false(tmp_path):
+    with pytest.raises(ParameterError, match="experiment.shared_seeds = 'yes'"):
+        load_experiment(write(tmp_path, variant(experiment__shared_seeds="yes")))

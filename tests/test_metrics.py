@@ -39,3 +39,28 @@ def test_time_to_reach_is_censored_when_never_reached():
     model = LearningModel(params, seed=1).run()
     summary = run_summary(model.timeseries(), model.state)
     assert summary["time_to_80"] == 11.0  # steps + 1: not reached within the horizon
+
+
+def test_fast_and_slow_learners_are_measured_apart_only_when_both_kinds_exist():
+    plain = LearningModel(Params().replace({"org.employees": 100}), seed=1).run(2).timeseries()
+    assert "knowledge_fast_learners" not in plain
+    mixed = LearningModel(Params().replace({"org.employees": 100,
+                                            "knowledge.fast_learner_share": 0.3}),
+                          seed=1).run(2)
+    series, e = mixed.timeseries(), mixed.state.employees
+    assert e.fast_learner.sum() == 30  # 6 in each division of 20
+    knowledge = (e.beliefs.astype(int) @ mixed.state.world.reality.astype(int)) / e.beliefs.shape[1]
+    assert series["knowledge_fast_learners"][-1] == pytest.approx(knowledge[e.fast_learner].mean())
+    assert series["knowledge_slow_learners"][-1] == pytest.approx(
+        knowledge[~e.fast_learner].mean())
+
+
+def test_on_an_nk_landscape_performance_is_the_mean_landscape_score():
+    params = Params().replace({"org.employees": 60, "knowledge.landscape": "nk",
+                               "knowledge.dimensions": 10, "knowledge.nk_interactions": 3,
+                               "environment.turbulence": 0.0})
+    model = LearningModel(params, seed=2).run(3)
+    state = model.state
+    assert model.timeseries()["performance"][-1] == pytest.approx(
+        state.world.landscape.score(state.employees.beliefs).mean())
+    assert np.array_equal(state.world.reality, state.world.landscape.optimum)

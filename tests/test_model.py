@@ -94,3 +94,13 @@ def test_an_active_strategy_reaches_more_people_than_the_control():
         reach[name] = np.mean(shares)
     assert reach["none"] < reach["small_groups_first"]
     assert reach["none"] < reach["org_wide_first"]
+
+
+def test_each_division_gets_its_exact_share_of_fast_learners_at_random():
+    from sim.state import pick_fast_learners
+
+    division = np.repeat([0, 1, 2], [50, 7, 13])
+    picks = [pick_fast_learners(division, 0.3, np.random.default_rng(s)) for s in (1, 2)]
+    for fast in picks:
+        assert np.bincount(division[fast], minlength=3).tolist() == [15, 2, 4]
+    assert not np.array_equal(*picks)

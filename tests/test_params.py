@@ -77,3 +77,17 @@ def test_parse_command_line_text():
         lookup("participation.compulsory", "t").parse("yes", "--set")
     with pytest.raises(ParameterError, match="an integer"):
         lookup("org.employees", "t").parse("many", "--set")
+
+
+@pytest.mark.parametrize("updates, key", [
+    ({"knowledge.landscape": "nk", "knowledge.dimensions": 30, "environment.turbulence": 0.0},
+     "knowledge.dimensions"),
+    ({"knowledge.landscape": "nk", "knowledge.dimensions": 5, "knowledge.nk_interactions": 5,
+      "environment.turbulence": 0.0}, "knowledge.nk_interactions"),
+    ({"knowledge.landscape": "nk", "knowledge.dimensions": 20, "environment.turbulence": 0.01},
+     "environment.turbulence"),
+])
+def test_an_nk_landscape_needs_few_dimensions_fewer_interactions_and_no_turbulence(updates, key):
+    with pytest.raises(ParameterError) as error:
+        Params().replace(updates, "s.toml")
+    assert error.value.key == key and "'nk'" in str(error.value)

@@ -19,8 +19,8 @@ toward a source, on each dimension independently (or jump to the source's value,
   contributors at a meeting, not its size, sets how much people learn there;
 * **codes** (socialisation, March 1991 p1): each participant moves toward the code (curated
   repository) of the community they turned to this week, with chance ``p1`` per dimension (their
-  own: fast learners have ``fast_socialisation_rate``) if they attended its meeting and ``p1 * reading_socialisation`` in a week without a meeting
-  (reading the repository);
+  own: fast learners have ``fast_socialisation_rate``) if they attended its meeting and
+  ``p1 * reading_socialisation`` in a week without a meeting (reading the repository);
 * **standards**: everyone moves toward the organisation's standards with chance
   ``formal_learning_rate`` per dimension.
 

@@ -71,3 +71,54 @@ def test_no_experiments_without_safety(rng):
     params = small_params(knowledge__exploration_rate=1.0, culture__psychological_safety=0.0)
     state = make_state(params)
     assert exploration_step(state, params, rng).size == 0
+
+
+def test_newcomers_take_over_the_leavers_compulsory_memberships(rng):
+    params = small_params(environment__turnover=1.0)
+    state = make_state(params)
+    compulsory = communities.launch(state, params, official=True, compulsory=True)
+    voluntary = communities.launch(state, params, official=True)
+    communities.enrol(state, params, np.arange(30), compulsory, compulsory=True)
+    communities.enrol(state, params, np.arange(20, 60), voluntary)
+    turnover_step(state, params, rng)
+    members = state.communities.members
+    assert np.array_equal(np.flatnonzero(members[:, compulsory]), np.arange(30))
+    assert not members[:, voluntary].any()
+    assert state.employees.compulsory[:30].all() and not state.employees.compulsory[30:].any()
+    assert (state.employees.engagement[:30] == Engagement.LURKER).all()
+
+
+def test_definite_beliefs_have_no_unknown_dimensions(rng):
+    params = small_params(environment__turnover=1.0, knowledge__initial_beliefs="definite")
+    state = make_state(params)
+    assert set(np.unique(state.employees.beliefs)) == {-1, 1}
+    turnover_step(state, params, rng)
+    assert set(np.unique(state.employees.beliefs)) == {-1, 1}
+
+
+def test_explorers_when_stuck_are_only_those_who_saw_no_better_colleague(rng):
+    params = small_params(knowledge__exploration_rate=1.0, knowledge__explore_when="stuck",
+                          culture__psychological_safety=1.0)
+    state = make_state(params)
+    state.week.saw_better[::3] = True
+    tried = exploration_step(state, params, rng)
+    assert np.array_equal(tried, np.flatnonzero(~state.week.saw_better))
+
+
+def nk_params(**updates):
+    return small_params(knowledge__landscape="nk", knowledge__dimensions=12,
+                        knowledge__nk_interactions=3, knowledge__initial_beliefs="definite",
+                        **updates)
+
+
+def test_on_an_nk_landscape_an_accurate_experiment_keeps_only_improvements(rng):
+    params = nk_params(knowledge__exploration_rate=1.0, knowledge__evaluation_accuracy=1.0,
+                       culture__psychological_safety=1.0)
+    state = make_state(params)
+    state.week.actions = state.employees.beliefs.copy()
+    before = state.employees.beliefs.copy()
+    exploration_step(state, params, rng)
+    after = state.employees.beliefs
+    changed = (after != before).any(axis=1)
+    assert ((after != before).sum(axis=1) <= 1).all() and changed.any() and not changed.all()
+    assert (state.world.score(after[changed]) > state.world.score(before[changed])).all()

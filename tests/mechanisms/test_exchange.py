@@ -4,7 +4,7 @@ import scipy.sparse as sp
 from sim.mechanisms import communities
 from sim.mechanisms.exchange import act, exchange_step
 from sim.state import ORG_WIDE, Engagement, World
-from tests.conftest import make_state, small_params
+from tests.conftest import make_state, ring, small_params
 
 
 def with_code_community(state, params, code_value=1):
@@ -141,3 +141,35 @@ def test_beliefs_stay_ternary_under_every_channel_at_once(rng):
         exchange_step(state, params, rng)
         assert set(np.unique(state.employees.beliefs)) <= {-1, 0, 1}
         assert state.employees.beliefs.dtype == np.int8
+
+
+def test_copying_the_best_contact_takes_their_whole_practice_at_once(rng):
+    params = small_params(knowledge__peer_learning_rate=1.0, knowledge__peer_choice="best",
+                          knowledge__belief_update="jump", knowledge__initial_beliefs="definite",
+                          culture__psychological_safety=1.0, culture__competitiveness=0.0)
+    n = params.org.employees
+    state = make_state(params, ties=ring(n, 4))
+    before = state.employees.beliefs.copy()
+    exchange_step(state, params, rng)
+    score, after = state.week.score, state.employees.beliefs
+    for i in range(n):
+        contacts = [(i + o) % n for o in (-2, -1, 1, 2)]
+        best = max(contacts, key=lambda j: (score[j], -j))
+        if score[best] > score[i]:
+            assert state.week.saw_better[i] and np.array_equal(after[i], before[best])
+        else:
+            assert not state.week.saw_better[i] and np.array_equal(after[i], before[i])
+
+
+def test_fast_learners_move_toward_the_code_faster(rng):
+    params = small_params(knowledge__socialisation_rate=0.1,
+                          knowledge__fast_socialisation_rate=0.9,
+                          knowledge__fast_learner_share=0.5)
+    state = make_state(params)
+    with_code_community(state, params)
+    before = state.employees.beliefs.copy()
+    exchange_step(state, params, rng)
+    moved = (state.employees.beliefs != before).sum(axis=1) / (before != 1).sum(axis=1)
+    fast = state.employees.fast_learner
+    assert fast.sum() == params.org.employees // 2
+    assert abs(moved[fast].mean() - 0.9) < 0.05 and abs(moved[~fast].mean() - 0.1) < 0.05

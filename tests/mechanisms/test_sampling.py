@@ -1,7 +1,13 @@
 import numpy as np
 import scipy.sparse as sp
 
-from sim.mechanisms.sampling import choose_per_row, pick_in_groups, sample_neighbour, step_toward
+from sim.mechanisms.sampling import (
+    best_neighbour,
+    choose_per_row,
+    pick_in_groups,
+    sample_neighbour,
+    step_toward,
+)
 
 
 def test_choose_per_row_follows_weights_and_skips_zero_rows(rng):
@@ -54,3 +60,12 @@ def test_step_toward_moves_one_step():
     beliefs = np.array([-1, -1, 0, 0, 1, 1], np.int8)
     target = np.array([1, -1, 1, -1, -1, 1], np.int8)
     assert step_toward(beliefs, target).tolist() == [1, 0, 1, -1, -1, 0]
+
+
+def test_best_neighbour_is_the_highest_scoring_tie_and_minus_one_when_alone():
+    ties = sp.csr_array(np.array([[0, 1, 1, 0], [1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]],
+                                 float))
+    chosen, weight = best_neighbour(ties, np.array([5.0, 1.0, 3.0, 9.0]))
+    assert chosen.tolist() == [2, 0, 0, -1] and weight.tolist() == [1.0, 1.0, 1.0, 0.0]
+    chosen, _ = best_neighbour(ties, np.array([5.0, 3.0, 3.0, 9.0]))
+    assert chosen[0] == 1  # equal scores: the lowest index
