@@ -65,6 +65,8 @@ def lazer_friedman(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any
               f"{wins_early:.0%} at week {EARLY_WEEK}", "over 50% at the end, under 50% early",
               bool(wins_late > 0.5 and wins_early < 0.5)),
     ]
+    if len(degrees) > 2:
+        claims.append(_inverted_u(curves, degrees, end))
     weeks = np.arange(end + 1)
     names = [_NAMES.get(int(d), "totally connected" if d == max(degrees) else f"degree {d}")
              for d in degrees]
@@ -74,3 +76,22 @@ def lazer_friedman(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any
         "mean score, (score / max)^8", ours,
         note="The paper's curves are not available as numbers; the claims are its orderings.")])
     return claims
+
+
+def _inverted_u(curves: dict[int, np.ndarray], degrees: list, end: int) -> Claim:
+    """At intermediate times the intermediate network leads both extremes (an inverted U)."""
+    order = np.argsort(degrees)
+    low, middle, high = (curves[int(c)] for c in (order[0], order[1], order[-1]))
+    lead = middle.mean(axis=0) - np.maximum(low.mean(axis=0), high.mean(axis=0))
+    leading = np.flatnonzero(lead[1:end] > 0) + 1
+    week = int(np.argmax(lead))
+    over_low, over_high = (t_interval(middle[:, week] - other[:, week]) for other in (low, high))
+    span = f"weeks {leading[0]}-{leading[-1]}" if leading.size else "no week"
+    return Claim(
+        SOURCE + " (connectedness and performance at intermediate times)",
+        f"At intermediate times the intermediate network (degree {degrees[order[1]]}) does "
+        "better than both the linear and the totally connected one",
+        f"its mean leads both in {span}; at week {week} by {over_low[0]:+.3f} over linear "
+        f"(95% CI lower bound {over_low[2]:+.3f}) and {over_high[0]:+.3f} over connected "
+        f"({over_high[2]:+.3f})", "both paired differences > 0 with 95% confidence at the "
+        "week of its largest lead", bool(leading.size and over_low[2] > 0 and over_high[2] > 0))

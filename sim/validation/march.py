@@ -123,6 +123,8 @@ def march_learners(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any
     mixed = (fast_count > 0) & (fast_count < n)
     half = int(np.argmin(np.abs(np.array(shares) - 0.5)))
     falling = float(np.corrcoef(fast_count, equilibrium)[0, 1])
+    uniform = np.array(MARCH_FIGURE_1[0.5])  # everyone at one p1 (Fig. 1, p2 = 0.5)
+    ends = np.abs(equilibrium[[0, -1]] - uniform[[0, -1]])
     gap = at["knowledge_fast_learners"][mixed] - at["knowledge_slow_learners"][mixed]
     claims = [
         Claim(FIGURE_2_3_SOURCE + " (slow learners let the code reach a higher equilibrium)",
@@ -132,6 +134,11 @@ def march_learners(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any
               f"{fast_count[half]}, {equilibrium[-1]:.3f} with all {n}; correlation with the "
               f"number of fast learners {falling:+.2f}", "correlation below -0.9",
               bool(falling < -0.9)),
+        Claim(MARCH_SOURCE, "With none or all of them fast, the organisation is Fig. 1's at "
+              "p1 = 0.1 or 0.9 (p2 = 0.5)",
+              f"none fast {equilibrium[0]:.3f} (published {uniform[0]:.3f}); all fast "
+              f"{equilibrium[-1]:.3f} (published {uniform[-1]:.3f})", "both within 0.025",
+              bool(ends.max() <= 0.025)),
         Claim(FIGURE_2_3_SOURCE + "; Workiewicz's recreation of Fig. 1 for the uniform case",
               "A mix of slow and fast learners ends better than everyone learning at the same "
               "average rate",
@@ -149,8 +156,8 @@ def march_learners(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any
         Panel("Fig. 2: equilibrium code knowledge", "fast learners among 50",
               "code knowledge, sum(code x reality) / m",
               [("orglearn, code at equilibrium (250 periods)", fast_count, equilibrium)],
-              [("everyone at p1 = 0.5 (Workiewicz's recreation)", [0, n],
-                [UNIFORM_HALF, UNIFORM_HALF], "k:")], note=_NOTE),
+              [("everyone at the same mean p1 (Fig. 1 recreation)",
+                (np.array(MARCH_P1) - 0.1) / 0.8 * n, uniform, "k--")], note=_NOTE),
         Panel(f"Fig. 3: knowledge at period {PERIOD}", "fast learners among 50",
               "knowledge, sum(x reality) / m",
               [("orglearn, code", fast_count, at["code_knowledge"]),

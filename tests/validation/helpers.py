@@ -7,9 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.designs import Experiment, Uncertainty, load_experiment
-from sim.executors import run_tasks
-from sim.results import runs_table, timeseries_long
-from sim.sweep import _manifest
+from sim.sweep import run_sweep
 from sim.validation import Claim, run_checks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,8 +25,7 @@ def scaled(name: str, *, replications: int, overrides: dict[str, Any] | None = N
 
 
 def claims_for(spec: Experiment, tmp_path: Path) -> list[Claim]:
-    """Run a (scaled) validation experiment and return its claims."""
-    tasks = spec.tasks()
-    results = run_tasks(tasks, 2, show_progress=False)
-    manifest = _manifest(spec, tasks, spec.contexts(), 2, "local", None, skipped=0, wall=0.0)
-    return run_checks(runs_table(results), timeseries_long(results), manifest, tmp_path)
+    """Sweep a (scaled) validation experiment as ``orglearn sweep`` does; return its claims."""
+    outcome = run_sweep(spec, tmp_path / "sweep", workers=2, show_progress=False,
+                        analyse_results=False)
+    return run_checks(outcome.runs, outcome.timeseries, outcome.manifest, tmp_path)

@@ -1,15 +1,7 @@
 """Fast versions of the contagion validations (few replications); full ones via reproduce."""
 
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
-
 from sim.validation import bass_closed_form
-from tests.validation.helpers import ROOT, claims_for, scaled
-
-ORGLEARN = Path(sys.executable).with_name("orglearn")
+from tests.validation.helpers import claims_for, scaled
 
 
 def test_bass_closed_form_matches_its_definition():
@@ -38,11 +30,3 @@ def test_threshold_behaviour_spreads_further_and_faster_when_clustered(tmp_path)
 def test_cascades_happen_inside_the_window_and_not_above_it(tmp_path):
     claims = claims_for(scaled("watts-2002", replications=5), tmp_path)
     assert len(claims) == 2 and all(c.passed for c in claims), [c.ours for c in claims]
-
-
-@pytest.mark.parametrize("name", ["centola-2010"])
-def test_committed_validation_results_reproduce(name):
-    result = subprocess.run([str(ORGLEARN), "reproduce", f"experiments/validation/{name}.toml",
-                             "--replications", "4", "--workers", "2"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-2000:]

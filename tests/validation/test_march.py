@@ -35,13 +35,13 @@ def test_slow_learners_raise_the_equilibrium_and_fast_learners_learn_first(tmp_p
                   overrides={**FORTY_ORGANISATIONS, "run.steps": 160},
                   axes={"knowledge.fast_learner_share": [0.0, 0.5, 1.0]})
     claims = claims_for(spec, tmp_path)
-    assert len(claims) == 3 and all(c.passed for c in claims), [c.ours for c in claims]
+    assert len(claims) == 4 and all(c.passed for c in claims), [c.ours for c in claims]
     assert (tmp_path / "figures" / "validation.png").exists()
 
 
 def test_modest_turnover_helps_only_fast_socialisation(tmp_path):
-    """Fig. 4 at p3 = 0, 0.2 and 1, 2 x 40 organisations each."""
-    spec = scaled("march-1991-turnover", replications=2, overrides=FORTY_ORGANISATIONS,
+    """Fig. 4 at p3 = 0, 0.2 and 1, 3 x 40 organisations each."""
+    spec = scaled("march-1991-turnover", replications=3, overrides=FORTY_ORGANISATIONS,
                   axes={"environment.turnover": [0.0, 0.2, 1.0]})
     claims = claims_for(spec, tmp_path)
     assert len(claims) == 3 and all(c.passed for c in claims), [c.ours for c in claims]
