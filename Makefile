@@ -26,7 +26,7 @@ test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check sim tests benchmarks
+	$(VENV)/bin/ruff check sim tests benchmarks scripts
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_run.py

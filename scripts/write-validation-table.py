@@ -35,6 +35,7 @@ def table() -> str:
 
 
 def main() -> int:
+    """Replace the table between the markers of docs/validation.md."""
     doc = DOC.read_text(encoding="utf-8")
     before, rest = doc.split(START, 1)
     _, after = rest.split(END, 1)
