@@ -30,6 +30,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_run.py
+	$(PY) benchmarks/bench_landscape.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
