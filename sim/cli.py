@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any
@@ -145,8 +146,14 @@ def compare(
     steps: StepsOption = None,
     out: Annotated[Path | None, typer.Option(
         help="Output folder [default: results/compare-<scenario name>].")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue an interrupted comparison in --out (same command).")] = False,
 ) -> None:
-    """Compare strategies on the same organisation and seeds; write runs, summary and report."""
+    """Compare strategies on the same organisation and seeds; write runs, summary and report.
+
+    Each run is stored in OUT/store the moment it finishes; an interrupted comparison keeps
+    them, and the same command with --resume runs only the rest.
+    """
     params = load_scenario(scenario, set_ or (), seed=seed, steps=steps)
     names = _strategy_list(strategies)
     _positive("--replications", replications, 2)
@@ -157,9 +164,24 @@ def compare(
                        f"allowed: {', '.join(names)}")
     out = out or Path("results") / f"compare-{params.scenario.name}"
     _check_out_dir(out)
-    result = compare_strategies(params, names, replications, out, reference=reference,
-                                workers=workers, scenario_file=scenario)
+    with _keeping_runs(out):
+        result = compare_strategies(params, names, replications, out, reference=reference,
+                                    workers=workers, scenario_file=scenario, resume=resume)
     _print_verdicts(result, out)
+
+
+@contextmanager
+def _keeping_runs(out: Path) -> Iterator[None]:
+    """On Ctrl-C, say how many finished runs are kept in ``out`` and how to continue."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        from sim.store import RunStore
+
+        kept = len(RunStore(out).done())
+        print(f"orglearn: interrupted; {kept} finished runs are kept in {out / 'store'}; "
+              "run the same command with --resume to continue", file=sys.stderr)
+        raise typer.Exit(130) from None
 
 
 def _print_verdicts(result: Comparison, out: Path) -> None:
@@ -171,7 +193,9 @@ def _print_verdicts(result: Comparison, out: Path) -> None:
     for v in verdicts(summary, result.runs):
         typer.echo("- " + verdict_sentence(v, weeks))
     wall = result.manifest["timings_s"]["wall"]
-    typer.echo(f"{result.runs.num_rows} runs in {wall:.1f} s; report: {out / 'report.md'}")
+    resumed = f" ({result.skipped} already stored)" if result.skipped else ""
+    typer.echo(f"{result.runs.num_rows} runs{resumed} in {wall:.1f} s; "
+               f"report: {out / 'report.md'}")
 
 
 def _results_dir(spec: Any) -> Path:
@@ -210,8 +234,9 @@ def sweep(
     out = out or _results_dir(spec)
     _check_out_dir(out)
     started = time.perf_counter()
-    outcome = run_sweep(spec, out, workers=workers, executor=executor, scheduler=scheduler,
-                        resume=resume)
+    with _keeping_runs(out):
+        outcome = run_sweep(spec, out, workers=workers, executor=executor, scheduler=scheduler,
+                            resume=resume)
     ran = outcome.runs.num_rows - outcome.skipped
     resumed = f" ({outcome.skipped} already stored)" if outcome.skipped else ""
     typer.echo(f"{spec.name}: {ran} runs done{resumed}, {outcome.runs.num_rows} in all, "

@@ -1,7 +1,14 @@
-"""Paired comparison of strategies on one scenario: the library behind ``orglearn compare``."""
+"""Paired comparison of strategies on one scenario: the library behind ``orglearn compare``.
+
+Every run is stored the moment it finishes (:mod:`sim.store`), so an interrupted comparison
+keeps its finished runs and ``resume`` continues it; once all runs are in, the consolidated
+tables, the manifest and the report are written and the store is removed.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,14 +22,13 @@ from sim.results import (
     git_commit,
     now_utc,
     package_versions,
-    runs_table,
     scenario_record,
-    timeseries_long,
     write_json,
     write_table,
 )
+from sim.store import RunStore, run_id
 
-__all__ = ["Comparison", "compare"]
+__all__ = ["Comparison", "compare", "comparison_digest"]
 
 
 @dataclass
@@ -34,17 +40,27 @@ class Comparison:
         timeseries: One row per run and week.
         manifest: What was run, with what, by which version, how long it took.
         files: Paths written, by name.
+        skipped: Runs found already stored (resumed).
     """
 
     runs: pa.Table
     timeseries: pa.Table
     manifest: dict
     files: dict[str, Path]
+    skipped: int = 0
+
+
+def comparison_digest(params: Params, strategies: list[str], replications: int) -> str:
+    """Digest of everything that determines a comparison's runs (to guard ``resume``)."""
+    content = {"parameters": params.nested(), "strategies": strategies,
+               "replications": replications}
+    text = json.dumps(content, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def compare(params: Params, strategies: list[str], replications: int, out: Path, *,
             reference: str, workers: int = 1, scenario_file: Path | None = None,
-            show_progress: bool | None = None) -> Comparison:
+            show_progress: bool | None = None, resume: bool = False) -> Comparison:
     """Run every strategy on the same replication seeds and write the results folder.
 
     Args:
@@ -56,15 +72,27 @@ def compare(params: Params, strategies: list[str], replications: int, out: Path,
         workers: Local processes.
         scenario_file: Scenario file, recorded in the manifest.
         show_progress: Progress bar; by default only on a terminal.
+        resume: Continue an interrupted comparison whose finished runs are stored in ``out``.
+
+    Raises:
+        sim.store.StoreError: If ``out`` holds the runs of an interrupted comparison and
+            ``resume`` is false, or they were made with other parameters or options.
     """
     from sim.report import write_report  # matplotlib is only needed once results exist
 
     started = time.perf_counter()
+    store = RunStore(out)
+    source = str(scenario_file) if scenario_file else params.scenario.name
+    store.open(f"compare {source}", comparison_digest(params, strategies, replications),
+               source, resume)
     tasks = comparison_tasks(params, strategies, replications)
-    results = run_tasks(tasks, workers, show_progress=show_progress,
-                        description=f"{params.scenario.name}: {len(tasks)} runs")
+    done = store.done()
+    todo = [t for t in tasks if run_id(t) not in done]
+    results = run_tasks(todo, workers, show_progress=show_progress,
+                        on_result=lambda r: store.save(r, {}),
+                        description=f"{params.scenario.name}: {len(todo)} runs")
     wall = time.perf_counter() - started
-    runs, series = runs_table(results), timeseries_long(results)
+    runs, series = store.load(tasks)
     files = {"runs": write_table(runs, out / "runs", csv=False)[0],
              "timeseries": write_table(series, out / "timeseries", csv=False)[0]}
     manifest = {
@@ -83,9 +111,12 @@ def compare(params: Params, strategies: list[str], replications: int, out: Path,
         "git_commit": git_commit(),
         "created_utc": now_utc(),
         "workers": workers,
+        "resumed_runs": len(tasks) - len(todo),
         "timings_s": {"wall": round(wall, 3),
-                      "mean_run": round(sum(r.seconds for r in results) / len(results), 4)},
+                      "mean_run": (round(sum(r.seconds for r in results) / len(results), 4)
+                                   if results else None)},
     }
     files["manifest"] = write_json(manifest, out / "manifest.json")
     files.update(write_report(runs, series, manifest, out, reference))
-    return Comparison(runs, series, manifest, files)
+    store.discard()
+    return Comparison(runs, series, manifest, files, len(tasks) - len(todo))

@@ -12,7 +12,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from rich.console import Console
 from rich.progress import (
@@ -67,8 +67,9 @@ def run_tasks(tasks: Sequence[RunTask], workers: int = 1, *, executor: str = "lo
     show = console.is_terminal if show_progress is None else show_progress
     index = {_key(task): i for i, task in enumerate(tasks)}
     results: list[RunResult | None] = [None] * len(tasks)
-    with _progress(console) as bar:
-        job = bar.add_task(description, total=len(tasks), visible=show)
+    # Without a bar nothing is drawn (a hidden rich bar still writes a newline to stderr).
+    with _progress(console) if show else nullcontext() as bar:
+        job = bar.add_task(description, total=len(tasks)) if bar else None
         if executor == "dask":
             stream = _dask(tasks, workers, scheduler)
         elif workers > 1:
@@ -79,7 +80,8 @@ def run_tasks(tasks: Sequence[RunTask], workers: int = 1, *, executor: str = "lo
             if on_result is not None:
                 on_result(result)
             results[index[_key(result.task)]] = result
-            bar.advance(job)
+            if bar:
+                bar.advance(job)
     return [r for r in results if r is not None]
 
 
@@ -98,9 +100,14 @@ def _processes(tasks: Sequence[RunTask], workers: int) -> Iterator[RunResult]:
         os.environ.setdefault(name, "1")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["sim.experiment"])  # import once, fork the workers
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
         for future in as_completed([pool.submit(execute, task) for task in tasks]):
             yield future.result()
+    except BaseException:  # Ctrl-C or a failed run: drop the queued runs, do not wait for them
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _dask(tasks: Sequence[RunTask], workers: int, scheduler: str | None) -> Iterator[RunResult]:

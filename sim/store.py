@@ -5,6 +5,9 @@ of its files) and, per finished run, ``<run id>.timeseries.parquet`` then ``<run
 each written atomically (temporary file, then rename). The run file is written last, so its
 presence means the run is complete: an interrupted sweep loses only the runs in flight.
 
+``orglearn compare`` uses the same store while it runs and removes it once the consolidated
+tables are written, so an interrupted comparison can be continued with ``--resume`` too.
+
 A run id is content-addressed: a hash of everything that determines the run (its parameter
 values, seed included, its strategy label, context and replication). Resuming skips the runs
 whose ids are already stored, and refuses a store written for a different experiment file.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -72,10 +76,14 @@ class RunStore:
                                  "add --resume to continue them or give another --out")
             if stored.get("digest") != digest:
                 raise StoreError(f"{self.root}: its runs come from a different version of "
-                                 f"{source} (or its scenario); --resume refuses to mix them; "
-                                 "give another --out")
+                                 f"{source} (or its scenario, or the command's options); "
+                                 "--resume refuses to mix them; give another --out")
             return
         write_json({"name": name, "digest": digest, "source": source}, self.header)
+
+    def discard(self) -> None:
+        """Remove the store (once its runs are consolidated elsewhere)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def done(self) -> set[str]:
         """Ids of the runs stored as complete."""

@@ -1,10 +1,16 @@
 """`orglearn compare` and `orglearn list strategies` from the command line (in process)."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from sim.cli import main
+from sim.store import RunStore
 from sim.strategies import STRATEGIES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,3 +57,49 @@ def test_list_strategies_shows_summaries_and_parameters(capsys):
     for name in STRATEGIES:
         assert any(line.startswith(name) for line in out.splitlines())
     assert "pilot_groups = 4" in out and "cascade_every = 4" in out
+
+
+def test_an_interrupted_comparison_keeps_its_runs_and_resumes_to_the_same_bytes(tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) midway, then --resume."""
+    orglearn = Path(sys.executable).with_name("orglearn")
+    command = [str(orglearn), "compare", DEFAULT, "--strategies",
+               "none,small_groups_first,org_wide_first", "--replications", "4", "--workers", "2",
+               "--set", "org.employees=1000", "--steps", "40"]
+    stopped, whole = tmp_path / "stopped", tmp_path / "whole"
+    process = subprocess.Popen([*command, "--out", str(stopped)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    store = RunStore(stopped)
+    deadline = time.monotonic() + 120
+    while len(store.done()) < 3 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    kept = len(store.done())
+    assert process.returncode == 130
+    assert 3 <= kept < 12, f"interrupt came at {kept} runs"
+    assert err == (f"orglearn: interrupted; {kept} finished runs are kept in {stopped / 'store'}; "
+                   "run the same command with --resume to continue\n")
+    assert not (stopped / "runs.parquet").exists()
+
+    again = subprocess.run([*command, "--out", str(stopped)], capture_output=True, text=True,
+                           timeout=300)
+    assert again.returncode == 2 and "add --resume" in again.stderr
+    resumed = subprocess.run([*command, "--out", str(stopped), "--resume"], capture_output=True,
+                             text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"12 runs ({kept} already stored)" in resumed.stdout
+    assert not (stopped / "store").exists()  # consolidated, so the folder can be re-run
+    subprocess.run([*command, "--out", str(whole)], check=True, capture_output=True, timeout=300)
+    for name in ("runs.parquet", "timeseries.parquet", "summary.csv"):
+        assert (stopped / name).read_bytes() == (whole / name).read_bytes(), name
+
+
+def test_resume_refuses_runs_made_with_other_options(capsys, tmp_path):
+    store = RunStore(tmp_path)
+    store.open("compare x", "another digest", "x", resume=False)
+    code, _, err = run_cli(["compare", DEFAULT, "--strategies", "none,org_wide_first",
+                            "--replications", "2", "--workers", "1", "--set",
+                            "org.employees=150", "--steps", "12", "--out", str(tmp_path),
+                            "--resume"], capsys)
+    assert code == 2 and "different version" in err and err.count("\n") == 1
+    assert not (tmp_path / "runs.parquet").exists()
