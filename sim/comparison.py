@@ -54,6 +54,10 @@ def comparison_digest(params: Params, strategies: list[str], replications: int) 
     """Digest of everything that determines a comparison's runs (to guard ``resume``)."""
     content = {"parameters": params.nested(), "strategies": strategies,
                "replications": replications}
+    if params.org.chart:  # the organisation files' content, not only their names
+        from sim.org_chart import chart_files
+
+        content["org_files"] = chart_files(params.org)
     text = json.dumps(content, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -62,7 +62,7 @@ from sim.experiment import RunTask
 from sim.metrics import RUN_KPIS
 from sim.params import SCHEMA, ParameterError, Params, Value, lookup
 from sim.rng import derive_seed
-from sim.scenario import ScenarioError, file_digest, load_scenario, read_toml
+from sim.scenario import ORG_FILES, ScenarioError, file_digest, load_scenario, read_toml
 from sim.strategies import STRATEGIES
 
 __all__ = ["DESIGNS", "Experiment", "Uncertainty", "load_experiment"]
@@ -295,6 +295,15 @@ def _range(source: str, design: str, key: str, value: Any) -> Uncertainty:
     return Uncertainty(key, low=low, high=high)
 
 
+def _org_file_digests(params: Params) -> list[str]:
+    """SHA-256 of the client organisation files a scenario names (none for a synthetic one)."""
+    if not params.org.chart:
+        return []
+    from sim.org_chart import chart_files
+
+    return list(chart_files(params.org).values())
+
+
 def _rekey(source: str, error: ParameterError, tables: dict[str, str], where: str) -> NoReturn:
     """Re-raise a relation error from :meth:`Params.replace` with the table that set the key."""
     key = f"{tables[error.key]}.{error.key}" if error.key in tables else error.key
@@ -385,6 +394,11 @@ def load_experiment(path: str | Path) -> Experiment:
                 raise ParameterError(source, f"{table}.{key}", keys[key],
                                      f"allowed: each key in one table; it is in [{tables[key]}]")
             tables[key] = table
+    for key in ORG_FILES:
+        if key in tables:
+            value = {**lever_values, **uncertain, **overrides}[key]
+            raise ParameterError(source, f"{tables[key]}.{key}", value,
+                                 "allowed: organisation files are named in the scenario file")
     if design == "grid":
         uncertainties = tuple(Uncertainty(k, values=_values(source, "uncertainties", k, v))
                               for k, v in uncertain.items())
@@ -400,12 +414,17 @@ def load_experiment(path: str | Path) -> Experiment:
     except ScenarioError as error:
         raise ScenarioError(f"{source}: experiment.scenario = {exp['scenario']!r} cannot be "
                             f"loaded: {error}") from None
+    for key in ("org.employees", "org.divisions"):
+        if scenario.org.chart and key in tables:
+            raise ParameterError(source, f"{tables[key]}.{key}", "(set)", "allowed: not "
+                                 f"set when the scenario reads a chart ({scenario.org.chart}), "
+                                 "which fixes it")
     try:
         base = scenario.replace({**overrides, **updates}, source)
     except ParameterError as error:
         _rekey(source, error, tables, "with the scenario's other values")
-    digest = hashlib.sha256(
-        (file_digest(path) + file_digest(scenario_path)).encode()).hexdigest()
+    digest = hashlib.sha256((file_digest(path) + file_digest(scenario_path)
+                             + "".join(_org_file_digests(base))).encode()).hexdigest()
     lever_grid = tuple(dict(zip(lever_values, point, strict=True))
                        for point in itertools.product(*lever_values.values()))
     experiment = Experiment(path, exp["name"], exp["description"], scenario_path, base,

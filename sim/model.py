@@ -36,7 +36,7 @@ from sim.mechanisms.exploration import exploration_step
 from sim.mechanisms.participation import participation_step
 from sim.mechanisms.standards import standards_step
 from sim.metrics import Recorder
-from sim.org import Organisation, build_synthetic
+from sim.org import Organisation, build_organisation
 from sim.params import Params
 from sim.rng import Streams
 from sim.state import BY_TIES, ORG_WIDE, Engagement, State
@@ -76,7 +76,8 @@ class LearningModel(mesa.Model):
         super().__init__(rng=seed)
         self.params, self.seed = params, seed
         self.streams = Streams(seed)
-        self.org = org if org is not None else build_synthetic(params.org, self.streams["org"])
+        self.org = org if org is not None else build_organisation(params.org,
+                                                                   self.streams["org"])
         self.state = State.initial(self.org, params, self.streams)
         self.strategy = make_strategy(params)
         self.employees = [

@@ -1,8 +1,9 @@
-"""The synthetic organisation: divisions, hierarchy, teams, informal ties, trust and groups.
+"""The organisation: divisions, hierarchy, teams, informal ties, trust and groups.
 
-:func:`build_synthetic` turns the ``org`` section of the parameters into an
+:func:`build_organisation` turns the ``org`` section of the parameters into an
 :class:`Organisation`, a frozen bundle of numpy arrays and sparse matrices that the rest of the
-model reads:
+model reads: from a client's organisation chart (:mod:`sim.org_chart`) when ``org.chart``
+names one, else from the synthetic generator :func:`build_synthetic`, described here:
 
 * **Divisions** are contiguous blocks of employee indices of (almost) equal size.
 * **Hierarchy**: inside each division the employees form a complete ``span_of_control``-ary
@@ -38,6 +39,8 @@ __all__ = [
     "TIE_TEAM",
     "OrgParams",
     "Organisation",
+    "assemble",
+    "build_organisation",
     "build_synthetic",
 ]
 
@@ -52,8 +55,10 @@ MIN_TRUST = 1e-6
 
 
 class OrgParams(Protocol):
-    """The ``org`` parameters read by :func:`build_synthetic` (e.g. ``Params().org``)."""
+    """The ``org`` parameters read by :func:`build_organisation` (e.g. ``Params().org``)."""
 
+    chart: str
+    collaboration: str
     employees: int
     divisions: int
     span_of_control: int
@@ -79,11 +84,13 @@ class Organisation:
     Employees are the indices ``0..n-1``. The node arrays and the groups are read-only.
 
     Attributes:
-        division: ``(n,)`` int32, the division of each employee, ``0..D-1``.
+        division: ``(n,)`` int32, the division of each employee, ``0..D-1``, in contiguous
+            index blocks.
         manager: ``(n,)`` int32, index of each employee's line manager, ``-1`` for division
-            heads.
+            heads (people without a manager, in an imported chart).
         team: ``(n,)`` int32, team id: the index of the team's manager, i.e. the employee's
-            line manager; a division head's team id is their own index.
+            line manager; a division head's team id is their own index (in a chart with a
+            team column, the index of the team's first member).
         ties: ``(n, n)`` float64 CSR array, symmetric, no self-loops, sorted indices; the
             weight of a tie is the trust on it, in ``(0, 1]``.
         tie_type: ``(n, n)`` int8 CSR array with the same ``indptr`` and ``indices`` as
@@ -177,6 +184,20 @@ class Organisation:
         return np.sort(members).astype(np.int64)
 
 
+def build_organisation(org: OrgParams, rng: np.random.Generator) -> Organisation:
+    """The organisation of a run: the client's chart if ``org.chart`` names one, else synthetic.
+
+    Args:
+        org: The ``org`` parameter section.
+        rng: The only source of randomness.
+    """
+    if org.chart:
+        from sim.org_chart import build_from_chart  # reads CSV files; only needed with a chart
+
+        return build_from_chart(org, rng)
+    return build_synthetic(org, rng)
+
+
 def build_synthetic(org: OrgParams, rng: np.random.Generator) -> Organisation:
     """Build a synthetic organisation from the ``org`` parameters.
 
@@ -194,17 +215,50 @@ def build_synthetic(org: OrgParams, rng: np.random.Generator) -> Organisation:
     local = np.arange(n) - starts[division]
     manager = _managers(local, starts[division], int(org.span_of_control))
     team = np.where(manager >= 0, manager, np.arange(n))
+    formal = _formal_pairs(manager, local, sizes[division], int(org.span_of_control))
+    return assemble(org, division, manager, team, formal, rng)
 
-    formal_u, formal_v, formal_code = _formal_pairs(manager, local, sizes[division],
-                                                    int(org.span_of_control))
+
+def assemble(org: OrgParams, division: np.ndarray, manager: np.ndarray, team: np.ndarray,
+             formal: tuple[np.ndarray, np.ndarray, np.ndarray], rng: np.random.Generator, *,
+             informal_pairs: tuple[np.ndarray, np.ndarray] | None = None,
+             informal_trust: np.ndarray | None = None) -> Organisation:
+    """Add informal ties, trust, boundary spanners and unofficial groups to a formal structure.
+
+    Shared by the synthetic generator and the import of a client's organisation chart
+    (:mod:`sim.org_chart`).
+
+    Args:
+        org: The ``org`` parameters.
+        division: ``(n,)`` division of each employee; divisions are contiguous index blocks
+            ``0..D-1`` in order.
+        manager: ``(n,)`` line manager of each employee, ``-1`` for none.
+        team: ``(n,)`` team id of each employee.
+        formal: ``(u, v, code)`` reporting and team ties.
+        rng: The only source of randomness.
+        informal_pairs: ``(u, v)`` informal ties as given; ``None`` generates them as the
+            synthetic organisation does (ring lattice per division in index order, rewiring,
+            a share moved across divisions).
+        informal_trust: Trust on each given informal pair, replacing the drawn trust;
+            ``None`` keeps the drawn trust.
+    """
+    n = division.size
+    sizes = np.bincount(division).astype(np.int64)
+    n_div = sizes.size
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    local = np.arange(n) - starts[division]
+    formal_u, formal_v, formal_code = formal
     if not org.formal_ties:  # informal ties only (validation networks)
         formal_u, formal_v, formal_code = formal_u[:0], formal_v[:0], formal_code[:0]
-    inf_u, inf_v = _ring_lattice(local, starts[division], sizes[division],
-                                 int(org.informal_degree))
-    inf_u, inf_v = _rewire(inf_u, inf_v, local, starts[division], sizes[division],
-                           float(org.rewiring), rng)
-    inf_u, inf_v = _cross_divisions(inf_u, inf_v, division, sizes, starts,
-                                    float(org.cross_division_share), rng)
+    if informal_pairs is None:
+        inf_u, inf_v = _ring_lattice(local, starts[division], sizes[division],
+                                     int(org.informal_degree))
+        inf_u, inf_v = _rewire(inf_u, inf_v, local, starts[division], sizes[division],
+                               float(org.rewiring), rng)
+        inf_u, inf_v = _cross_divisions(inf_u, inf_v, division, sizes, starts,
+                                        float(org.cross_division_share), rng)
+    else:
+        inf_u, inf_v = informal_pairs
     lo, hi, code, informal = _merge_pairs(
         n,
         np.concatenate([formal_u, inf_u]),
@@ -212,6 +266,8 @@ def build_synthetic(org: OrgParams, rng: np.random.Generator) -> Organisation:
         np.concatenate([formal_code, np.full(inf_u.size, TIE_INFORMAL, np.int8)]),
     )
     trust = _trust(code, org, rng)
+    if informal_pairs is not None and informal_trust is not None:
+        trust = _given_trust(trust, lo, hi, n, inf_u, inf_v, informal_trust)
     indptr, indices, (trust_e, code_e, informal_e) = _symmetric_csr(n, lo, hi,
                                                                     trust, code, informal)
     shape = (n, n)
@@ -390,6 +446,26 @@ def _trust(code: np.ndarray, org: OrgParams, rng: np.random.Generator) -> np.nda
     weight = rng.beta(mean * conc, (1.0 - mean) * conc, size=code.size)
     weight = np.where(code < TIE_INFORMAL, weight + float(org.formal_trust_bonus), weight)
     return np.clip(weight, MIN_TRUST, 1.0)
+
+
+def _given_trust(trust: np.ndarray, lo: np.ndarray, hi: np.ndarray, n: int, u: np.ndarray,
+                 v: np.ndarray, given: np.ndarray) -> np.ndarray:
+    """Replace the drawn trust of the merged pairs ``(lo, hi)`` by the trust given for them.
+
+    A pair given several times keeps its largest value.
+    """
+    key = np.minimum(u, v).astype(np.int64) * n + np.maximum(u, v)
+    order = np.lexsort((given, key))
+    key, given = key[order], given[order]
+    last = np.ones(key.size, dtype=bool)
+    last[:-1] = key[1:] != key[:-1]
+    key, given = key[last], given[last]  # the largest value of each pair
+    merged = lo * n + hi
+    where = np.searchsorted(key, merged)
+    found = (where < key.size) & (key[np.minimum(where, key.size - 1)] == merged)
+    trust = trust.copy()
+    trust[found] = given[where[found]]
+    return trust
 
 
 def _symmetric_csr(n: int, lo: np.ndarray, hi: np.ndarray, *values: np.ndarray

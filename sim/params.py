@@ -177,7 +177,14 @@ SCHEMA: tuple[Param, ...] = (
     P("run", "steps", 104, "Number of weeks to simulate.", unit="weeks", low=1, high=5200),
     P("run", "seed", 1, "Root seed; every random stream of a run is derived from it.",
       unit="", low=0, high=2**63 - 1),
-    # --- org: the synthetic organisation --------------------------------------------------------
+    # --- org: a client's organisation chart, or the synthetic organisation ----------------------
+    P("org", "chart", "", "Employees CSV of a real organisation (columns id, manager_id, "
+      "division, optional team), relative to the scenario file; empty builds the synthetic "
+      "organisation below. With a chart, employees and divisions are taken from the file.",
+      unit="path"),
+    P("org", "collaboration", "", "Collaboration-ties CSV for the chart's informal ties "
+      "(columns a, b, optional weight = the tie's trust in (0, 1]), relative to the scenario "
+      "file; empty generates them as for the synthetic organisation.", unit="path"),
     P("org", "employees", 1000, "Number of employees.", unit="people", low=2, high=200_000),
     P("org", "divisions", 5, "Number of divisions (business units).", unit="divisions",
       low=1, high=1000),
@@ -580,6 +587,9 @@ class Params:
         if o.divisions > o.employees:
             raise ParameterError(source, "org.divisions", o.divisions,
                                  f"allowed: at most org.employees ({o.employees})")
+        if o.collaboration and not o.chart:
+            raise ParameterError(source, "org.collaboration", o.collaboration,
+                                 "allowed: empty unless org.chart names an employees file")
         if o.informal_degree % 2:
             raise ParameterError(source, "org.informal_degree", o.informal_degree,
                                  "allowed: an even number (ties come in ring-lattice pairs)")

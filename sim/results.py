@@ -148,9 +148,18 @@ def timeseries_long(results: list[Any]) -> pa.Table:
 
 
 def scenario_record(params: Any, scenario_file: Path | None) -> dict[str, Any]:
-    """The manifest's record of the scenario: its name, file and the file's SHA-256."""
+    """The manifest's record of the scenario: its name, file and the file's SHA-256.
+
+    With a client's organisation chart, also the organisation files and their SHA-256
+    (``org_files``).
+    """
     from sim.scenario import file_digest
 
-    return {"name": params.scenario.name,
-            "file": str(scenario_file) if scenario_file else None,
-            "sha256": file_digest(scenario_file) if scenario_file else None}
+    record = {"name": params.scenario.name,
+              "file": str(scenario_file) if scenario_file else None,
+              "sha256": file_digest(scenario_file) if scenario_file else None}
+    if params.org.chart:
+        from sim.org_chart import chart_files
+
+        record["org_files"] = chart_files(params.org)
+    return record

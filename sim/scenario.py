@@ -5,11 +5,16 @@ key a parameter of that section. Keys a file leaves out keep their schema defaul
 scenario lists only what makes it different. ``--set section.key=value`` overrides a value after
 the file is read. Every problem is reported as one line naming the file, the key, the value and
 what is allowed.
+
+Organisation files named in a scenario (``org.chart``, ``org.collaboration``) are relative to the
+scenario file's folder (given with ``--set``, to the current folder); they are read and checked
+when the scenario is loaded, and ``org.employees`` and ``org.divisions`` are set from the chart.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import textwrap
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -122,13 +127,55 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = (),
     """
     path = Path(path)
     params = params_from_mapping(read_toml(path), str(path))
+    files = {key: _from_here(path.parent / params[key])
+             for key in ORG_FILES if params[key] and not Path(params[key]).is_absolute()}
+    params = params.replace(files, str(path)) if files else params
     updates = parse_overrides(overrides)
     for name, value in options.items():
         if value is not None:
             spec, source = lookup(f"run.{name}", f"--{name}"), f"--{name}"
             parse = spec.parse if isinstance(value, str) else spec.check
             updates[spec.key] = parse(value, source)
-    return params.replace(updates, "--set") if updates else params
+    params = params.replace(updates, "--set") if updates else params
+    return with_org_files(params, {key: "--set" if key in updates else str(path)
+                                   for key in ORG_FILES})
+
+
+ORG_FILES = ("org.chart", "org.collaboration")
+"""Parameters that name organisation files."""
+
+
+def _from_here(path: Path) -> str:
+    """``path`` relative to the current folder if it lies below it, else absolute."""
+    relative = os.path.relpath(path)
+    return str(path.resolve()) if relative.startswith("..") else relative
+
+
+def with_org_files(params: Params, sources: Mapping[str, str]) -> Params:
+    """Check the organisation files ``params`` names and take the chart's size from it.
+
+    Args:
+        params: Parameters whose file paths are final (relative to the current folder).
+        sources: Where each file parameter came from, for messages.
+
+    Raises:
+        ParameterError: If a named file does not exist.
+        sim.org_chart.ChartError: If a file's content is not allowed.
+    """
+    if not params.org.chart:
+        return params
+    from sim.org_chart import read_chart, read_collaboration
+
+    for key in ORG_FILES:
+        if params[key] and not Path(params[key]).is_file():
+            raise ParameterError(sources.get(key, "scenario"), key, params[key],
+                                 "allowed: an existing CSV file (paths in a scenario file are "
+                                 "relative to its folder)")
+    chart = read_chart(params.org.chart)
+    if params.org.collaboration:
+        read_collaboration(params.org.collaboration, chart)
+    return params.replace({"org.employees": chart.n, "org.divisions": chart.n_divisions},
+                          params.org.chart)
 
 
 def file_digest(path: str | Path) -> str:
