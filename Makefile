@@ -31,6 +31,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_run.py
 	$(PY) benchmarks/bench_landscape.py
+	$(PY) benchmarks/bench_chart.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
