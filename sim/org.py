@@ -12,7 +12,8 @@ names one, else from the synthetic generator :func:`build_synthetic`, described 
   :data:`TIE_REPORTING`; colleagues who share a manager are linked by :data:`TIE_TEAM` ties,
   but only while ``span_of_control <= TEAM_TIES_MAX_SPAN`` (wider teams would add
   ``span**2 / 2`` ties per team and make the graph dense, so team ties are then left out).
-* **Informal ties** follow Watts & Strogatz (1998): a ring lattice per division in index
+* **Informal ties** (``org.informal_network = "random"``: Erdos-Renyi pairs per division,
+  Watts 2002) by default follow Watts & Strogatz (1998): a ring lattice per division in index
   (hierarchy) order, rewired inside the division with probability ``rewiring``; then a share
   ``cross_division_share`` of them is moved to reach another division.
 * **Trust** is one Beta-distributed weight per pair; formal ties get a bonus.
@@ -59,6 +60,7 @@ class OrgParams(Protocol):
 
     chart: str
     collaboration: str
+    informal_network: str
     employees: int
     divisions: int
     span_of_control: int
@@ -251,10 +253,13 @@ def assemble(org: OrgParams, division: np.ndarray, manager: np.ndarray, team: np
     if not org.formal_ties:  # informal ties only (validation networks)
         formal_u, formal_v, formal_code = formal_u[:0], formal_v[:0], formal_code[:0]
     if informal_pairs is None:
-        inf_u, inf_v = _ring_lattice(local, starts[division], sizes[division],
-                                     int(org.informal_degree))
-        inf_u, inf_v = _rewire(inf_u, inf_v, local, starts[division], sizes[division],
-                               float(org.rewiring), rng)
+        if org.informal_network == "random":
+            inf_u, inf_v = _random_pairs(sizes, starts, int(org.informal_degree), rng)
+        else:
+            inf_u, inf_v = _ring_lattice(local, starts[division], sizes[division],
+                                         int(org.informal_degree))
+            inf_u, inf_v = _rewire(inf_u, inf_v, local, starts[division], sizes[division],
+                                   float(org.rewiring), rng)
         inf_u, inf_v = _cross_divisions(inf_u, inf_v, division, sizes, starts,
                                         float(org.cross_division_share), rng)
     else:
@@ -375,6 +380,26 @@ def _ring_lattice(local: np.ndarray, start: np.ndarray, size: np.ndarray,
     step = 1 + _segment_arange(half)
     v = start[u] + (local[u] + step) % size[u]
     return u, v
+
+
+def _random_pairs(sizes: np.ndarray, starts: np.ndarray, degree: int,
+                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Erdos-Renyi ties per division: ``round(size * degree / 2)`` uniformly random pairs.
+
+    Both ends are uniform over the division (never the same person), so degrees are close to
+    Poisson with mean ``degree`` (Watts 2002); a pair drawn twice is merged later by
+    :func:`_merge_pairs`, which lowers the mean degree by a fraction of about
+    ``degree / (2 size)`` (0.2 % at degree 4 in a division of 1,000).
+
+    Returns:
+        ``(u, v)`` employee indices.
+    """
+    count = np.where(sizes > 1, np.rint(sizes * degree / 2), 0).astype(np.int64)
+    home = np.repeat(np.arange(sizes.size), count)
+    u = rng.integers(0, sizes[home])
+    v = rng.integers(0, sizes[home] - 1)
+    v = v + (v >= u)
+    return starts[home] + u, starts[home] + v
 
 
 def _rewire(u: np.ndarray, v: np.ndarray, local: np.ndarray, start: np.ndarray,

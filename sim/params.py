@@ -194,6 +194,11 @@ SCHEMA: tuple[Param, ...] = (
       "an even number, as in a Watts-Strogatz ring (capped at the division size - 1, so a large "
       "value gives a fully mixed division).", unit="ties", low=0, high=100_000,
       source="Watts & Strogatz (1998), Nature 393"),
+    P("org", "informal_network", "small_world", "Layout of the informal ties in each division: "
+      "'small_world' (a ring lattice in hierarchy order with rewiring; Watts & Strogatz 1998) "
+      "or 'random' (Erdos-Renyi: informal_degree x size / 2 ties between uniformly random "
+      "pairs, so degrees are Poisson; Watts 2002).", choices=("small_world", "random"),
+      source="Watts & Strogatz (1998), Nature 393; Watts (2002), PNAS 99(9)"),
     P("org", "formal_ties", True, "Whether reporting lines and teams are ties too (false: "
       "informal ties only, e.g. to study a pure ring lattice, random or fully mixed network; "
       "the hierarchy still exists for strategies that use it)."),
@@ -590,9 +595,10 @@ class Params:
         if o.collaboration and not o.chart:
             raise ParameterError(source, "org.collaboration", o.collaboration,
                                  "allowed: empty unless org.chart names an employees file")
-        if o.informal_degree % 2:
+        if o.informal_degree % 2 and o.informal_network == "small_world":
             raise ParameterError(source, "org.informal_degree", o.informal_degree,
-                                 "allowed: an even number (ties come in ring-lattice pairs)")
+                                 "allowed: an even number when org.informal_network is "
+                                 "'small_world' (ties come in ring-lattice pairs)")
         k = self.knowledge
         if k.landscape == "nk" and k.dimensions > 24:
             raise ParameterError(source, "knowledge.dimensions", k.dimensions,

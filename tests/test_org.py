@@ -318,3 +318,19 @@ def test_a_large_informal_degree_gives_a_fully_mixed_division() -> None:
                                "org.rewiring": 0.0, "org.cross_division_share": 0.0}).org
     org = build_synthetic(params, np.random.default_rng(3))
     assert (org.degree == 59).all()  # everyone tied to everyone else, n - 1
+
+
+def test_random_informal_networks_have_poisson_degrees_inside_divisions():
+    from sim.params import ParameterError
+
+    params = Params().replace({"org.informal_network": "random", "org.informal_degree": 5,
+                               "org.employees": 4000, "org.divisions": 2,
+                               "org.formal_ties": False, "org.cross_division_share": 0.0,
+                               "org.unofficial_groups": 0})
+    org = build_synthetic(params.org, np.random.default_rng(3))
+    degree = org.degree
+    assert abs(degree.mean() - 5) < 0.1 and abs(degree.var() - 5) < 0.5  # Poisson: var = mean
+    assert abs((degree == 0).mean() - np.exp(-5)) < 0.005
+    assert org.informal_cross_share() == 0.0 and org.ties.diagonal().sum() == 0
+    with pytest.raises(ParameterError, match="even number when org.informal_network"):
+        params.replace({"org.informal_network": "small_world"})
