@@ -114,7 +114,7 @@ def test_shipped_experiment_specifics():
     phase = load_experiment(ROOT / "experiments/phase-diagram.toml")
     assert phase.grid_axes() == [("participation.threshold_mean", (0.05, 0.15, 0.25, 0.35)),
                                  ("org.cross_division_share", (0.02, 0.1, 0.25))]
-    assert len(phase.tasks()) == 4 * 3 * 2 * 6
+    assert len(phase.tasks()) == 4 * 3 * 2 * 20
     assert phase.base["participation.invitation_acceptance"] == 0.05
     assert phase.base["participation.spontaneous_join_rate"] == 0.0005
     assert phase.contexts()[:2] == [
