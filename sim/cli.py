@@ -320,10 +320,12 @@ def validate(files: Annotated[list[Path], typer.Argument(
             "[experiment]" in path.read_text(encoding="utf-8", errors="replace"))
         if is_experiment:
             spec = load_experiment(path)
-            out_console.print(f"{path}: ok ({len(spec.tasks())} runs)")
+            typer.echo(f"{path}: ok ({len(spec.tasks())} runs)")
         else:
-            load_scenario(path)
-            out_console.print(f"{path}: ok")
+            params = load_scenario(path)
+            chart = (f" (organisation from {params.org.chart}: {params.org.employees} employees "
+                     f"in {params.org.divisions} divisions)" if params.org.chart else "")
+            typer.echo(f"{path}: ok{chart}")
 
 
 @app.command("list")

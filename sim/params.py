@@ -180,7 +180,8 @@ SCHEMA: tuple[Param, ...] = (
     # --- org: a client's organisation chart, or the synthetic organisation ----------------------
     P("org", "chart", "", "Employees CSV of a real organisation (columns id, manager_id, "
       "division, optional team), relative to the scenario file; empty builds the synthetic "
-      "organisation below. With a chart, employees and divisions are taken from the file.",
+      "organisation below. With a chart, employees and divisions are taken from the file "
+      "(leave them out).",
       unit="path"),
     P("org", "collaboration", "", "Collaboration-ties CSV for the chart's informal ties "
       "(columns a, b, optional weight = the tie's trust in (0, 1]), relative to the scenario "

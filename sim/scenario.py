@@ -126,7 +126,8 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = (),
         ParameterError: If a key or value is not allowed.
     """
     path = Path(path)
-    params = params_from_mapping(read_toml(path), str(path))
+    data = read_toml(path)
+    params = params_from_mapping(data, str(path))
     files = {key: _from_here(path.parent / params[key])
              for key in ORG_FILES if params[key] and not Path(params[key]).is_absolute()}
     params = params.replace(files, str(path)) if files else params
@@ -137,12 +138,24 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = (),
             parse = spec.parse if isinstance(value, str) else spec.check
             updates[spec.key] = parse(value, source)
     params = params.replace(updates, "--set") if updates else params
+    if params.org.chart:  # the chart fixes the size: setting it too is a contradiction
+        org_table = data.get("org", {}) if isinstance(data.get("org"), dict) else {}
+        for key in SIZED_BY_CHART:
+            source = ("--set" if key in updates else
+                      str(path) if key.partition(".")[2] in org_table or key in data else None)
+            if source:
+                raise ParameterError(source, key, params[key], "allowed: not set when "
+                                     f"org.chart names a chart ({params.org.chart}), which "
+                                     "gives the number")
     return with_org_files(params, {key: "--set" if key in updates else str(path)
                                    for key in ORG_FILES})
 
 
 ORG_FILES = ("org.chart", "org.collaboration")
 """Parameters that name organisation files."""
+
+SIZED_BY_CHART = ("org.employees", "org.divisions")
+"""Parameters taken from a chart, which a scenario with a chart must not set."""
 
 
 def _from_here(path: Path) -> str:

@@ -236,3 +236,22 @@ org.divisions = [1, 2]
 """)
     with pytest.raises(ParameterError, match="uncertainties.org.divisions.*fixes it"):
         load_experiment(experiment)
+
+
+def test_validate_reports_the_size_read_from_the_chart(tmp_path):
+    result = subprocess.run([str(ORGLEARN), "validate", str(EXAMPLE)], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("521 employees in 6 divisions)")
+
+
+@pytest.mark.parametrize("where", ["file", "--set"])
+def test_a_chart_and_an_explicit_size_contradict_each_other(tmp_path, where):
+    write(tmp_path, "e.csv", EMPLOYEES)
+    extra = "employees = 6\n" if where == "file" else ""
+    scenario = write(tmp_path, "client.toml", f'[org]\nchart = "e.csv"\n{extra}')
+    with pytest.raises(ParameterError) as error:
+        load_scenario(scenario, ["org.employees=6"] if where == "--set" else [])
+    source = str(scenario) if where == "file" else "--set"
+    assert str(error.value).startswith(f"{source}: org.employees = 6 is not allowed; allowed: "
+                                       "not set when org.chart names a chart")
