@@ -13,13 +13,11 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import platform
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
+from timing import machine, median_seconds
 
 from sim.org import build_organisation
 from sim.org_chart import read_chart, read_collaboration
@@ -51,29 +49,18 @@ def write_files(folder: Path, n: int, rng: np.random.Generator) -> tuple[Path, P
     return employees, ties
 
 
-def median_seconds(task, repeats: int) -> float:
-    """Median wall time of ``task()`` over ``repeats`` calls."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        task()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     """Run the benchmark and print one line per size."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}; median of {args.repeats}")
+    print(f"machine: {machine()}; median of {args.repeats}")
     print(" employees   read + check s   build s (chart cached, ties read again)")
     with tempfile.TemporaryDirectory() as folder:
         for n in (1_000, 10_000):
             employees, ties = write_files(Path(folder), n, np.random.default_rng(n))
 
-            def read(employees=employees, ties=ties):
+            def read(_seed, employees=employees, ties=ties):
                 chart = read_chart(employees)
                 read_collaboration(ties, chart)
                 os.utime(employees)  # a new modification time defeats the cache next time
@@ -82,7 +69,8 @@ def main() -> None:
                                        "org.collaboration": str(ties)}).org
             read_seconds = median_seconds(read, args.repeats)
             build = median_seconds(
-                lambda params=params: build_organisation(params, np.random.default_rng(1)),
+                lambda seed, params=params: build_organisation(params,
+                                                               np.random.default_rng(seed)),
                 args.repeats)
             print(f"{n:>10,}   {read_seconds:>14.3f}   {build:>7.3f}")
 

@@ -10,29 +10,16 @@ people, linear network), set-up included.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import statistics
-import time
 from pathlib import Path
 
 import numpy as np
+from timing import machine, median_seconds
 
 from sim import LearningModel
 from sim.landscape import NKLandscape
 from sim.scenario import load_scenario
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "lazer-friedman-2007.toml"
-
-
-def median_seconds(task, repeats: int) -> float:
-    """Median wall time of ``task(seed)`` over seeds 1..repeats."""
-    times = []
-    for seed in range(1, repeats + 1):
-        start = time.perf_counter()
-        task(seed)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -44,8 +31,7 @@ def main() -> None:
     landscape = median_seconds(
         lambda seed: NKLandscape.generate(20, 5, np.random.default_rng(seed)), args.repeats)
     run = median_seconds(lambda seed: LearningModel(params, seed=seed).run(), args.repeats)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}; median of {args.repeats}")
+    print(f"machine: {machine()}; median of {args.repeats}")
     print(f"NK landscape N = 20, K = 5 (2^20 practices enumerated): {landscape:.3f} s")
     print(f"Lazer & Friedman run, 100 people x 100 weeks, set-up included: {run:.3f} s")
 

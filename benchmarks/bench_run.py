@@ -9,10 +9,10 @@ run 104 weeks, and the cost per agent-step in microseconds.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import time
+
+from timing import machine
 
 from sim import LearningModel, Params
 
@@ -40,8 +40,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=104)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}; default scenario, {args.steps} weeks, "
+    print(f"machine: {machine()}; default scenario, {args.steps} weeks, "
           f"median of {args.repeats}")
     print(f"{'employees':>10} {'setup s':>9} {'run s':>8} {'us/agent-step':>14}")
     for n in args.employees:

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from sim.executors import run_tasks
 from sim.experiment import comparison_tasks
+from sim.org_chart import chart_files
 from sim.params import Params
 from sim.results import (
     git_commit,
@@ -53,11 +54,8 @@ class Comparison:
 def comparison_digest(params: Params, strategies: list[str], replications: int) -> str:
     """Digest of everything that determines a comparison's runs (to guard ``resume``)."""
     content = {"parameters": params.nested(), "strategies": strategies,
-               "replications": replications}
-    if params.org.chart:  # the organisation files' content, not only their names
-        from sim.org_chart import chart_files
-
-        content["org_files"] = chart_files(params.org)
+               "replications": replications,
+               "org_files": chart_files(params.org)}  # their content, not only their names
     text = json.dumps(content, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

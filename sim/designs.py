@@ -60,9 +60,17 @@ import numpy as np
 
 from sim.experiment import RunTask
 from sim.metrics import RUN_KPIS
+from sim.org_chart import chart_files
 from sim.params import SCHEMA, ParameterError, Params, Value, lookup
 from sim.rng import derive_seed
-from sim.scenario import ORG_FILES, ScenarioError, file_digest, load_scenario, read_toml
+from sim.scenario import (
+    ORG_FILES,
+    SIZED_BY_CHART,
+    ScenarioError,
+    file_digest,
+    load_scenario,
+    read_toml,
+)
 from sim.strategies import STRATEGIES
 
 __all__ = ["DESIGNS", "Experiment", "Uncertainty", "load_experiment"]
@@ -295,15 +303,6 @@ def _range(source: str, design: str, key: str, value: Any) -> Uncertainty:
     return Uncertainty(key, low=low, high=high)
 
 
-def _org_file_digests(params: Params) -> list[str]:
-    """SHA-256 of the client organisation files a scenario names (none for a synthetic one)."""
-    if not params.org.chart:
-        return []
-    from sim.org_chart import chart_files
-
-    return list(chart_files(params.org).values())
-
-
 def _rekey(source: str, error: ParameterError, tables: dict[str, str], where: str) -> NoReturn:
     """Re-raise a relation error from :meth:`Params.replace` with the table that set the key."""
     key = f"{tables[error.key]}.{error.key}" if error.key in tables else error.key
@@ -414,7 +413,7 @@ def load_experiment(path: str | Path) -> Experiment:
     except ScenarioError as error:
         raise ScenarioError(f"{source}: experiment.scenario = {exp['scenario']!r} cannot be "
                             f"loaded: {error}") from None
-    for key in ("org.employees", "org.divisions"):
+    for key in SIZED_BY_CHART:
         if scenario.org.chart and key in tables:
             raise ParameterError(source, f"{tables[key]}.{key}", "(set)", "allowed: not "
                                  f"set when the scenario reads a chart ({scenario.org.chart}), "
@@ -424,7 +423,7 @@ def load_experiment(path: str | Path) -> Experiment:
     except ParameterError as error:
         _rekey(source, error, tables, "with the scenario's other values")
     digest = hashlib.sha256((file_digest(path) + file_digest(scenario_path)
-                             + "".join(_org_file_digests(base))).encode()).hexdigest()
+                             + "".join(chart_files(base.org).values())).encode()).hexdigest()
     lever_grid = tuple(dict(zip(lever_values, point, strict=True))
                        for point in itertools.product(*lever_values.values()))
     experiment = Experiment(path, exp["name"], exp["description"], scenario_path, base,

@@ -43,6 +43,7 @@ __all__ = [
     "assemble",
     "build_organisation",
     "build_synthetic",
+    "hierarchy_depth",
 ]
 
 TIE_REPORTING, TIE_TEAM, TIE_INFORMAL = 1, 2, 3
@@ -137,6 +138,11 @@ class Organisation:
         return _frozen(counts > 0)
 
     @cached_property
+    def depth(self) -> np.ndarray:
+        """``(n,)`` int, level in the hierarchy: 0 without a manager, 1 for their reports..."""
+        return _frozen(hierarchy_depth(self.manager))
+
+    @cached_property
     def degree(self) -> np.ndarray:
         """``(n,)`` int, the number of ties of each employee (of any type)."""
         return _frozen(np.diff(self.ties.indptr).astype(np.int64))
@@ -184,6 +190,26 @@ class Organisation:
         members = _bfs_group(int(seed), int(size), self.ties.indptr, self.ties.indices, rng,
                              blocked)
         return np.sort(members).astype(np.int64)
+
+
+def hierarchy_depth(manager: np.ndarray) -> np.ndarray:
+    """Level of each person below the top: 0 without a manager, 1 for their reports, ...
+
+    Args:
+        manager: ``(n,)`` index of each person's line manager, ``-1`` for none.
+
+    Returns:
+        ``(n,)`` int levels; ``-1`` for people whose chain of managers never reaches the top
+        (a loop).
+    """
+    depth = np.where(manager < 0, 0, -1)
+    level = 0
+    while True:
+        below = (depth < 0) & (manager >= 0) & (depth[np.maximum(manager, 0)] == level)
+        if not below.any():
+            return depth
+        depth[below] = level + 1
+        level += 1
 
 
 def build_organisation(org: OrgParams, rng: np.random.Generator) -> Organisation:

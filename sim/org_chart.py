@@ -38,7 +38,14 @@ from typing import Any
 
 import numpy as np
 
-from sim.org import TEAM_TIES_MAX_SPAN, TIE_REPORTING, TIE_TEAM, Organisation, assemble
+from sim.org import (
+    TEAM_TIES_MAX_SPAN,
+    TIE_REPORTING,
+    TIE_TEAM,
+    Organisation,
+    assemble,
+    hierarchy_depth,
+)
 from sim.scenario import ScenarioError
 
 __all__ = ["Chart", "ChartError", "build_from_chart", "chart_files", "read_chart",
@@ -126,15 +133,15 @@ def _read_chart(path: str, _mtime: int, _size: int) -> Chart:
                              "someone with no manager")
         if boss:
             manager[i] = row_of[boss]
-    depth = _depths(manager)
+    depth = hierarchy_depth(manager)
     if (depth < 0).any():
         looped = min(rows[i][1]["id"] for i in np.flatnonzero(depth < 0))
         raise ChartError(f"{path}: manager_id: the reporting lines above id = {looped!r} form "
                          "a loop; allowed: a hierarchy in which every chain of managers ends "
                          "with someone who has none")
     ids = [row["id"] for _, row in rows]
-    labels = sorted({row["division"] for _, row in rows})
-    division = np.array([labels.index(row["division"]) for _, row in rows], dtype=np.int64)
+    code = {label: i for i, label in enumerate(sorted({row["division"] for _, row in rows}))}
+    division = np.array([code[row["division"]] for _, row in rows], dtype=np.int64)
     order = _hierarchy_order(ids, division, manager, depth)
     new = np.empty(len(rows), dtype=np.int64)
     new[order] = np.arange(len(rows))
@@ -197,7 +204,7 @@ def build_from_chart(org: Any, rng: np.random.Generator) -> Organisation:
 
 
 def chart_files(org: Any) -> dict[str, str]:
-    """The organisation files named by ``org`` and their SHA-256, for manifests and digests."""
+    """The organisation files named by ``org`` and their SHA-256 (none for a synthetic one)."""
     files = [name for name in (org.chart, org.collaboration) if name]
     return {name: hashlib.sha256(Path(name).read_bytes()).hexdigest() for name in files}
 
@@ -255,18 +262,6 @@ def _weight(path: str | Path, line: int, text: str) -> float:
 
 
 # --- structure ----------------------------------------------------------------------------------
-
-
-def _depths(manager: np.ndarray) -> np.ndarray:
-    """Level of each person below the top (0 without a manager); -1 where a loop is reached."""
-    depth = np.where(manager < 0, 0, -1)
-    level = 0
-    while True:
-        below = (depth < 0) & (manager >= 0) & (depth[np.maximum(manager, 0)] == level)
-        if not below.any():
-            return depth
-        depth[below] = level + 1
-        level += 1
 
 
 def _hierarchy_order(ids: list[str], division: np.ndarray, manager: np.ndarray,

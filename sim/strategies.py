@@ -351,7 +351,7 @@ class LeaderCascade(Strategy):
     def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
         """Open the compulsory network and enrol the heads."""
         self.network = _open_network(model, compulsory=True)
-        self.depth = _hierarchy_depth(model.org.manager)
+        self.depth = model.org.depth
         invite(model, np.flatnonzero(self.depth == 0), self.network, rng)
 
     def grow(self, model: LearningModel, rng: np.random.Generator, weeks: int) -> None:
@@ -360,16 +360,3 @@ class LeaderCascade(Strategy):
             return
         level = weeks // self.p.cascade_every
         invite(model, np.flatnonzero(self.depth == level), self.network, rng)
-
-
-def _hierarchy_depth(manager: np.ndarray) -> np.ndarray:
-    """Level of each employee in the hierarchy: 0 for division heads, 1 for their reports..."""
-    depth = np.where(manager < 0, 0, -1)
-    level = 0
-    while (depth < 0).any():
-        reports = (depth < 0) & (depth[np.maximum(manager, 0)] == level) & (manager >= 0)
-        if not reports.any():
-            break
-        depth[reports] = level + 1
-        level += 1
-    return depth
