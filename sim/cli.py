@@ -21,7 +21,7 @@ from rich.table import Table
 
 from sim.comparison import Comparison
 from sim.comparison import compare as compare_strategies
-from sim.executors import EXECUTORS
+from sim.executors import EXECUTORS, SchedulerError
 from sim.params import SCHEMA, ParameterError
 from sim.runner import RunOutcome, run_scenario
 from sim.scenario import ScenarioError, load_scenario
@@ -69,7 +69,7 @@ def _user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ParameterError, ScenarioError, StoreError, BadInput) as error:
+        except (ParameterError, ScenarioError, StoreError, SchedulerError, BadInput) as error:
             print(f"orglearn: error: {error}", file=sys.stderr)
             raise typer.Exit(BAD_INPUT) from None
 
@@ -77,13 +77,16 @@ def _user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _check_out_dir(out: Path) -> None:
-    """Fail early, before running anything, if ``out`` cannot be a folder."""
-    for folder in (out, *out.parents):
-        if folder.exists():
-            if not folder.is_dir():
-                raise BadInput(f"--out {out}: {folder} exists and is not a folder; "
-                               "give a folder path")
-            return
+    """Fail early, before running anything, if ``out`` cannot be a writable folder."""
+    from sim.folders import check_writable
+
+    check_writable(out)
+
+
+def _say_moved(moved: Path | None) -> None:
+    """Tell where ``--force`` moved the folder's earlier results."""
+    if moved is not None:
+        typer.echo(f"earlier results moved aside to {moved}")
 
 
 # Options shared by `run` and `compare`.
@@ -92,6 +95,9 @@ SetOption = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a parameter: section.key=value (repeatable).")]
 SeedOption = Annotated[str | None, typer.Option(help="Root seed (run.seed).")]
 StepsOption = Annotated[str | None, typer.Option(help="Weeks to simulate (run.steps).")]
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="If --out holds other results, move them aside (to "
+                    "OUT.replaced-<time>) instead of refusing.")]
 
 
 @app.command()
@@ -103,12 +109,14 @@ def run(
     steps: StepsOption = None,
     out: Annotated[Path | None, typer.Option(
         help="Output folder [default: results/run-<scenario name>].")] = None,
+    force: ForceOption = False,
 ) -> None:
     """Run one scenario; write the KPI time series (Parquet, CSV) and manifest.json."""
     params = load_scenario(scenario, set_ or (), seed=seed, steps=steps)
     out = out or Path("results") / f"run-{params.scenario.name}"
     _check_out_dir(out)
-    outcome = run_scenario(params, out, scenario)
+    outcome = run_scenario(params, out, scenario, force=force)
+    _say_moved(outcome.moved_aside)
     _print_summary(outcome, out)
 
 
@@ -148,6 +156,7 @@ def compare(
         help="Output folder [default: results/compare-<scenario name>].")] = None,
     resume: Annotated[bool, typer.Option(
         "--resume", help="Continue an interrupted comparison in --out (same command).")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Compare strategies on the same organisation and seeds; write runs, summary and report.
 
@@ -166,7 +175,9 @@ def compare(
     _check_out_dir(out)
     with _keeping_runs(out):
         result = compare_strategies(params, names, replications, out, reference=reference,
-                                    workers=workers, scenario_file=scenario, resume=resume)
+                                    workers=workers, scenario_file=scenario, resume=resume,
+                                    force=force)
+    _say_moved(result.moved_aside)
     _print_verdicts(result, out)
 
 
@@ -219,6 +230,7 @@ def sweep(
     out: Annotated[Path | None, typer.Option(
         help="Results folder [default: results/<experiment name>, or "
              "results/validation/<name> for validation experiments].")] = None,
+    force: ForceOption = False,
 ) -> None:
     """Run every run of an experiment (strategies x contexts x replications), resumably."""
     from sim.designs import load_experiment
@@ -231,12 +243,17 @@ def sweep(
     if scheduler and executor != "dask":
         raise BadInput(f"--scheduler: {scheduler!r} needs --executor dask")
     _positive("--workers", workers, 1)
+    if scheduler:
+        from sim.executors import check_scheduler
+
+        check_scheduler(scheduler)  # before the results folder is touched
     out = out or _results_dir(spec)
     _check_out_dir(out)
     started = time.perf_counter()
     with _keeping_runs(out):
         outcome = run_sweep(spec, out, workers=workers, executor=executor, scheduler=scheduler,
-                            resume=resume)
+                            resume=resume, force=force)
+    _say_moved(outcome.moved_aside)
     ran = outcome.runs.num_rows - outcome.skipped
     resumed = f" ({outcome.skipped} already stored)" if outcome.skipped else ""
     typer.echo(f"{spec.name}: {ran} runs done{resumed}, {outcome.runs.num_rows} in all, "
@@ -254,24 +271,36 @@ def report(results: Annotated[Path, typer.Argument(help="A results folder.")]) -
 
     import pyarrow.parquet as pq
 
+    from sim.folders import locked
+
     manifest_path = results / "manifest.json"
     if not manifest_path.is_file():
         raise BadInput(f"{results}: no manifest.json; give a folder written by orglearn "
                        "compare or orglearn sweep")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    runs = pq.read_table(results / "runs.parquet")
-    series = pq.read_table(results / "timeseries.parquet")
-    if manifest.get("command") == "sweep":
-        from sim.sweep import analyse
-
-        files = analyse(runs, series, manifest, results)
-    elif manifest.get("command") == "compare":
-        from sim.report import write_report
-
-        files = write_report(runs, series, manifest, results, manifest["reference"])
-    else:
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise BadInput(f"{manifest_path}: cannot be read as JSON ({error}); give a folder "
+                       "written by orglearn compare or orglearn sweep") from None
+    for name in ("runs.parquet", "timeseries.parquet"):
+        if not (results / name).is_file():
+            raise BadInput(f"{results}: no {name}; give a folder whose compare or sweep "
+                           "finished (an interrupted one continues with --resume)")
+    if not isinstance(manifest, dict) or manifest.get("command") not in ("compare", "sweep"):
         raise BadInput(f"{manifest_path}: command = {manifest.get('command')!r} is not allowed; "
                        "allowed: 'compare', 'sweep'")
+    _check_out_dir(results)
+    with locked(results):
+        runs = pq.read_table(results / "runs.parquet")
+        series = pq.read_table(results / "timeseries.parquet")
+        if manifest["command"] == "sweep":
+            from sim.sweep import analyse
+
+            files = analyse(runs, series, manifest, results)
+        else:
+            from sim.report import write_report
+
+            files = write_report(runs, series, manifest, results, manifest["reference"])
     typer.echo(f"wrote {', '.join(sorted(p.name for p in files.values()))} in {results}")
 
 
@@ -289,6 +318,7 @@ def reproduce(
     import tempfile
 
     from sim.designs import load_experiment
+    from sim.equality import RELATIVE_TOLERANCE
     from sim.sweep import reproduce as reproduce_experiment
 
     spec = load_experiment(experiment)
@@ -299,13 +329,16 @@ def reproduce(
     if replications is not None:
         _positive("--replications", replications, 1)
     with tempfile.TemporaryDirectory(prefix="orglearn-reproduce-") as scratch:
-        same, problems = reproduce_experiment(spec, committed, Path(scratch), workers=workers,
-                                              replications=replications)
-    if not same:
-        for line in problems:
+        outcome = reproduce_experiment(spec, committed, Path(scratch), workers=workers,
+                                       replications=replications)
+    if not outcome.same:
+        for line in outcome.problems:
             typer.echo(f"differs: {line}", err=True)
+        typer.echo(f"({outcome.gap.describe()})", err=True)
         raise typer.Exit(1)
-    typer.echo(f"{spec.name}: reproduced; runs and weekly series identical to {committed}")
+    typer.echo(f"{spec.name}: reproduced; runs and weekly series equal to {committed} "
+               f"(integers and text identical; {outcome.gap.describe()}, allowed: relative "
+               f"{RELATIVE_TOLERANCE:g})")
 
 
 @app.command()
@@ -314,15 +347,17 @@ def validate(files: Annotated[list[Path], typer.Argument(
         help="Scenario or experiment files.")]) -> None:
     """Check scenario and experiment files; print 'ok' per file or the first problem."""
     from sim.designs import load_experiment
+    from sim.limits import check_run_memory
 
     for path in files:
         is_experiment = path.suffix == ".toml" and path.is_file() and (
             "[experiment]" in path.read_text(encoding="utf-8", errors="replace"))
         if is_experiment:
             spec = load_experiment(path)
-            typer.echo(f"{path}: ok ({len(spec.tasks())} runs)")
+            typer.echo(f"{path}: ok ({spec.run_count()} runs)")
         else:
             params = load_scenario(path)
+            check_run_memory(str(path), [params])
             chart = (f" (organisation from {params.org.chart}: {params.org.employees} employees "
                      f"in {params.org.divisions} divisions)" if params.org.chart else "")
             typer.echo(f"{path}: ok{chart}")
@@ -350,7 +385,7 @@ def list_(what: Annotated[str, typer.Argument(help="strategies, scenarios or par
         width = max((len(str(p)) for p in paths), default=0)
         for path in paths:
             spec = load_experiment(path)
-            typer.echo(f"{str(path):{width}}  {spec.design:6} {len(spec.tasks()):5} runs  "
+            typer.echo(f"{str(path):{width}}  {spec.design:6} {spec.run_count():5} runs  "
                        f"{spec.description}")
     elif what == "params":
         for p in SCHEMA:
@@ -391,23 +426,32 @@ def _print_summary(outcome: RunOutcome, out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``orglearn`` console script."""
-    try:
-        code = app(args=argv, prog_name="orglearn", standalone_mode=False)
-    except typer.Abort:
-        print("orglearn: interrupted", file=sys.stderr)
-        sys.exit(130)
-    except typer.TyperException as error:  # Typer's usage errors (unknown option, bad value)
-        message = str(getattr(error, "format_message", error.__str__)())
-        if type(error).__name__ == "NoArgsIsHelpError":  # plain `orglearn`: show the help
-            print(message, file=sys.stderr)
-            sys.exit(BAD_INPUT)
-        message = " ".join(message.split())
-        print(f"orglearn: error: {message} (see orglearn --help)", file=sys.stderr)
-        sys.exit(getattr(error, "exit_code", BAD_INPUT))
-    except KeyboardInterrupt:
-        print("orglearn: interrupted", file=sys.stderr)
-        sys.exit(130)
+    """Entry point of the ``orglearn`` console script.
+
+    SIGTERM stops a command as Ctrl-C does (the finished runs are kept), with exit code 143
+    instead of 130. A worker process that died is reported in one line, with exit code 1.
+    """
+    from sim.executors import WorkerError, sigterm_as_interrupt
+
+    with sigterm_as_interrupt() as terminated:
+        try:
+            code = app(args=argv, prog_name="orglearn", standalone_mode=False)
+        except (typer.Abort, KeyboardInterrupt):
+            print("orglearn: interrupted", file=sys.stderr)
+            code = 130
+        except WorkerError as error:
+            print(f"orglearn: error: {error}", file=sys.stderr)
+            code = 1
+        except typer.TyperException as error:  # Typer's usage errors (unknown option, bad value)
+            message = str(getattr(error, "format_message", error.__str__)())
+            if type(error).__name__ == "NoArgsIsHelpError":  # plain `orglearn`: show the help
+                print(message, file=sys.stderr)
+                sys.exit(BAD_INPUT)
+            message = " ".join(message.split())
+            print(f"orglearn: error: {message} (see orglearn --help)", file=sys.stderr)
+            sys.exit(getattr(error, "exit_code", BAD_INPUT))
+    if code == 130 and terminated():
+        code = 143  # 128 + SIGTERM, as for a process the signal ended
     sys.exit(code if isinstance(code, int) else 0)
 
 

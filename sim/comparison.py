@@ -7,8 +7,6 @@ tables, the manifest and the report are written and the store is removed.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +15,14 @@ import pyarrow as pa
 
 from sim.executors import run_tasks
 from sim.experiment import comparison_tasks
+from sim.folders import claim_results
+from sim.limits import check_run_memory, check_runs
 from sim.org_chart import chart_files
 from sim.params import Params
 from sim.results import (
+    content_digest,
     git_commit,
+    machine_record,
     now_utc,
     package_versions,
     scenario_record,
@@ -42,6 +44,7 @@ class Comparison:
         manifest: What was run, with what, by which version, how long it took.
         files: Paths written, by name.
         skipped: Runs found already stored (resumed).
+        moved_aside: Where earlier results in the folder were moved (``force``), if anywhere.
     """
 
     runs: pa.Table
@@ -49,20 +52,20 @@ class Comparison:
     manifest: dict
     files: dict[str, Path]
     skipped: int = 0
+    moved_aside: Path | None = None
 
 
 def comparison_digest(params: Params, strategies: list[str], replications: int) -> str:
     """Digest of everything that determines a comparison's runs (to guard ``resume``)."""
-    content = {"parameters": params.nested(), "strategies": strategies,
-               "replications": replications,
-               "org_files": chart_files(params.org)}  # their content, not only their names
-    text = json.dumps(content, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return content_digest({"parameters": params.nested(), "strategies": strategies,
+                           "replications": replications,
+                           "org_files": chart_files(params.org)})  # content, not only names
 
 
 def compare(params: Params, strategies: list[str], replications: int, out: Path, *,
             reference: str, workers: int = 1, scenario_file: Path | None = None,
-            show_progress: bool | None = None, resume: bool = False) -> Comparison:
+            show_progress: bool | None = None, resume: bool = False,
+            force: bool = False) -> Comparison:
     """Run every strategy on the same replication seeds and write the results folder.
 
     Args:
@@ -75,50 +78,61 @@ def compare(params: Params, strategies: list[str], replications: int, out: Path,
         scenario_file: Scenario file, recorded in the manifest.
         show_progress: Progress bar; by default only on a terminal.
         resume: Continue an interrupted comparison whose finished runs are stored in ``out``.
+        force: Move other results in ``out`` aside instead of refusing
+            (:func:`sim.folders.claim_results`).
 
     Raises:
+        sim.folders.ResultsFolderError: If ``out`` cannot be written or holds other results.
         sim.store.StoreError: If ``out`` holds the runs of an interrupted comparison and
             ``resume`` is false, or they were made with other parameters or options.
     """
     from sim.report import write_report  # matplotlib is only needed once results exist
 
-    started = time.perf_counter()
-    store = RunStore(out)
-    source = str(scenario_file) if scenario_file else params.scenario.name
-    store.open(f"compare {source}", comparison_digest(params, strategies, replications),
-               source, resume)
-    tasks = comparison_tasks(params, strategies, replications)
-    done = store.done()
-    todo = [t for t in tasks if run_id(t) not in done]
-    results = run_tasks(todo, workers, show_progress=show_progress,
-                        on_result=lambda r: store.save(r, {}),
-                        description=f"{params.scenario.name}: {len(todo)} runs")
-    wall = time.perf_counter() - started
-    runs, series = store.load(tasks)
-    files = {"runs": write_table(runs, out / "runs", csv=False)[0],
-             "timeseries": write_table(series, out / "timeseries", csv=False)[0]}
-    manifest = {
-        "command": "compare",
-        "scenario": scenario_record(params, scenario_file),
-        "strategies": strategies,
-        "reference": reference,
-        "replications": replications,
-        "root_seed": params.run.seed,
-        "seeds": sorted({t.seed for t in tasks}, key=[t.seed for t in tasks].index),
-        "seed_rule": "seed of replication r = derive_seed(root_seed, context=0, r), "
-                     "the same for every strategy (common random numbers)",
-        "steps": params.run.steps,
-        "parameters": params.nested(),
-        "versions": package_versions(),
-        "git_commit": git_commit(),
-        "created_utc": now_utc(),
-        "workers": workers,
-        "resumed_runs": len(tasks) - len(todo),
-        "timings_s": {"wall": round(wall, 3),
-                      "mean_run": (round(sum(r.seconds for r in results) / len(results), 4)
-                                   if results else None)},
-    }
-    files["manifest"] = write_json(manifest, out / "manifest.json")
-    files.update(write_report(runs, series, manifest, out, reference))
-    store.discard()
-    return Comparison(runs, series, manifest, files, len(tasks) - len(todo))
+    check_runs("orglearn compare", "--replications", replications,
+               len(strategies) * replications,
+               f"{len(strategies)} strategies x {replications:,} replications",
+               steps=params.run.steps)
+    check_run_memory(str(scenario_file or params.scenario.name), [params], workers)
+    digest = comparison_digest(params, strategies, replications)
+    with claim_results(out, command="compare", digest=digest, resume=resume, force=force) as claim:
+        started = time.perf_counter()
+        store = RunStore(out)
+        source = str(scenario_file) if scenario_file else params.scenario.name
+        store.open(f"compare {source}", digest, source, resume, command="compare")
+        tasks = comparison_tasks(params, strategies, replications)
+        done = store.done()
+        todo = [t for t in tasks if run_id(t) not in done]
+        results = run_tasks(todo, workers, show_progress=show_progress,
+                            on_result=lambda r: store.save(r, {}),
+                            description=f"{params.scenario.name}: {len(todo)} runs")
+        wall = time.perf_counter() - started
+        runs, series = store.load(tasks)
+        files = {"runs": write_table(runs, out / "runs", csv=False)[0],
+                 "timeseries": write_table(series, out / "timeseries", csv=False)[0]}
+        manifest = {
+            "command": "compare",
+            "digest": digest,
+            "scenario": scenario_record(params, scenario_file),
+            "strategies": strategies,
+            "reference": reference,
+            "replications": replications,
+            "root_seed": params.run.seed,
+            "seeds": sorted({t.seed for t in tasks}, key=[t.seed for t in tasks].index),
+            "seed_rule": "seed of replication r = derive_seed(root_seed, context=0, r), "
+                         "the same for every strategy (common random numbers)",
+            "steps": params.run.steps,
+            "parameters": params.nested(),
+            "versions": package_versions(),
+            "machine": machine_record(),
+            "git_commit": git_commit(),
+            "created_utc": now_utc(),
+            "workers": workers,
+            "resumed_runs": len(tasks) - len(todo),
+            "timings_s": {"wall": round(wall, 3),
+                          "mean_run": (round(sum(r.seconds for r in results) / len(results), 4)
+                                       if results else None)},
+        }
+        files["manifest"] = write_json(manifest, out / "manifest.json")
+        files.update(write_report(runs, series, manifest, out, reference))
+        store.discard()
+    return Comparison(runs, series, manifest, files, len(tasks) - len(todo), claim.moved_aside)

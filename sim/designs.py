@@ -52,16 +52,18 @@ import hashlib
 import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
 import numpy as np
 
 from sim.experiment import RunTask
+from sim.limits import check_run_memory, check_runs
 from sim.metrics import RUN_KPIS
 from sim.org_chart import chart_files
-from sim.params import SCHEMA, ParameterError, Params, Value, lookup
+from sim.params import SAFE_NAME, SAFE_NAME_HELP, SCHEMA, ParameterError, Params, Value, lookup
+from sim.resources import estimate_run_memory
 from sim.rng import derive_seed
 from sim.scenario import (
     ORG_FILES,
@@ -82,7 +84,7 @@ _EXPERIMENT_KEYS = ("name", "description", "scenario", "design", "samples", "rep
 _KEYS = {p.key for p in SCHEMA}
 _RESERVED = {"run.seed": "set experiment.seed instead",
              "strategy.name": "list strategies in levers.strategies instead"}
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_NAME = re.compile(SAFE_NAME)
 _MISSING = "(missing)"
 
 
@@ -116,6 +118,8 @@ class Experiment:
     reference: str
     digest: str
     shared_seeds: bool = False
+    largest_run: Params | None = field(default=None, compare=False, repr=False)
+    """The parameters of the run that needs most memory (set by :func:`load_experiment`)."""
 
     def grid_axes(self) -> list[tuple[str, tuple]]:
         """The grid's keys and values in declared order; ``[]`` for sampled designs."""
@@ -201,6 +205,11 @@ class Experiment:
                     seen.add(label)
                     out.append((label, {"strategy.name": strategy, **applied}))
         return out
+
+    def run_count(self) -> int:
+        """How many runs :meth:`tasks` gives, without building them."""
+        contexts = _context_count(self.design, self.samples, self.uncertainties)
+        return contexts * len(self.policies()) * self.replications
 
     def tasks(self) -> list[RunTask]:
         """Every run, ordered by context, policy, replication.
@@ -309,6 +318,29 @@ def _rekey(source: str, error: ParameterError, tables: dict[str, str], where: st
     raise ParameterError(source, key, error.value, f"{error.allowed} ({where})") from None
 
 
+def _context_count(design: str, samples: int, uncertainties: tuple[Uncertainty, ...]) -> int:
+    """How many contexts a design has, computed without building them."""
+    if design == "grid":
+        return int(np.prod([len(u.values) for u in uncertainties], dtype=object))
+    extra = {"lhs": None, "sobol": 2, "morris": 1}[design]
+    return samples if extra is None else samples * (len(uncertainties) + extra)
+
+
+def _run_count(exp: Mapping[str, Any], design: str, uncertainties: tuple[Uncertainty, ...],
+               policies: int, replications: int) -> tuple[str, Any, int, str]:
+    """``(key, value, runs, how)`` for :func:`sim.limits.check_runs`: the runs a design gives.
+
+    The key blamed is the samples of a sampled design (its usual culprit), else the
+    replications.
+    """
+    contexts = _context_count(design, exp.get("samples", 0), uncertainties)
+    runs = contexts * policies * replications
+    how = f"{contexts:,} contexts x {policies:,} policies x {replications:,} replications"
+    if design != "grid":
+        return "experiment.samples", exp["samples"], runs, how
+    return "experiment.replications", replications, runs, how
+
+
 def load_experiment(path: str | Path) -> Experiment:
     """Read and validate an experiment file.
 
@@ -342,8 +374,7 @@ def load_experiment(path: str | Path) -> Experiment:
         if not isinstance(exp[key], str) or not exp[key].strip():
             raise ParameterError(source, f"experiment.{key}", exp[key], "allowed: a text")
     if not _NAME.fullmatch(exp["name"]):
-        raise ParameterError(source, "experiment.name", exp["name"], "allowed: letters, "
-                             "digits, '-', '_' and '.', starting with a letter or digit")
+        raise ParameterError(source, "experiment.name", exp["name"], f"allowed: {SAFE_NAME_HELP}")
     design = exp["design"]
     if design not in DESIGNS:
         raise ParameterError(source, "experiment.design", design,
@@ -422,6 +453,9 @@ def load_experiment(path: str | Path) -> Experiment:
         base = scenario.replace({**overrides, **updates}, source)
     except ParameterError as error:
         _rekey(source, error, tables, "with the scenario's other values")
+    lever_points = int(np.prod([len(v) for v in lever_values.values()], dtype=object))
+    check_runs(source, *_run_count(exp, design, uncertainties, len(strategies) * lever_points,
+                                   replications), steps=base.run.steps)
     digest = hashlib.sha256((file_digest(path) + file_digest(scenario_path)
                              + "".join(chart_files(base.org).values())).encode()).hexdigest()
     lever_grid = tuple(dict(zip(lever_values, point, strict=True))
@@ -429,11 +463,17 @@ def load_experiment(path: str | Path) -> Experiment:
     experiment = Experiment(path, exp["name"], exp["description"], scenario_path, base,
                             strategies, lever_grid, uncertainties, design, samples,
                             replications, seed, kpis, reference, digest, shared_seeds)
-    policies = experiment.policies()
+    policies, largest, peak = experiment.policies(), base, 0
     for c, context in enumerate(experiment.contexts()):
         for label, lever in policies:
             try:
-                base.replace({**context, **lever}, source)
+                params = base.replace({**context, **lever}, source)
             except ParameterError as error:
                 _rekey(source, error, tables, f"in context {c}, policy {label}")
-    return experiment
+            if (need := estimate_run_memory(params).total) > peak:
+                largest, peak = params, need
+    try:
+        check_run_memory(source, [largest])
+    except ParameterError as error:
+        _rekey(source, error, tables, "in its largest run")
+    return replace(experiment, largest_run=largest)

@@ -11,11 +11,14 @@ Time is measured in weeks: one model step is one week.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "SAFE_NAME",
+    "SAFE_NAME_HELP",
     "SCHEMA",
     "Param",
     "ParameterError",
@@ -28,6 +31,9 @@ __all__ = [
 ]
 
 Value = int | float | bool | str
+
+MAX_SHOWN = 120
+"""Longest value shown in an error message; longer ones are cut (the message stays one line)."""
 
 
 class ParameterError(ValueError):
@@ -45,7 +51,10 @@ class ParameterError(ValueError):
 
     def __init__(self, source: str, key: str, value: Any, allowed: str) -> None:
         self.source, self.key, self.value, self.allowed = source, key, value, allowed
-        message = f"{source}: {key} = {value!r} is not allowed; {allowed}"
+        shown = repr(value)
+        if len(shown) > MAX_SHOWN:
+            shown = shown[:MAX_SHOWN - 3] + "..."
+        message = f"{source}: {key} = {shown} is not allowed; {allowed}"
         super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"))
 
 
@@ -62,6 +71,8 @@ class Param:
         low: Smallest allowed value (numbers only), inclusive.
         high: Largest allowed value (numbers only), inclusive.
         choices: Allowed values (strings only); ``None`` means free text.
+        pattern: A regular expression free text must match in full (``""``: any text).
+        pattern_help: What ``pattern`` allows, in words, for messages.
         source: Literature source of the default or of the mechanism, if any.
     """
 
@@ -74,6 +85,8 @@ class Param:
     high: float | None = None
     choices: tuple[str, ...] | None = None
     source: str = ""
+    pattern: str = ""
+    pattern_help: str = ""
 
     @property
     def key(self) -> str:
@@ -91,6 +104,8 @@ class Param:
         if kind is bool:
             return "allowed: true or false"
         if kind is str:
+            if self.pattern:
+                return f"allowed: {self.pattern_help}"
             if self.choices is None:
                 return "allowed: any text"
             return "allowed: one of " + ", ".join(repr(c) for c in self.choices)
@@ -116,7 +131,8 @@ class Param:
                 raise ParameterError(source, self.key, value, self.allowed())
             return value
         if kind is str:
-            if not isinstance(value, str) or (self.choices and value not in self.choices):
+            if not isinstance(value, str) or (self.choices and value not in self.choices) or (
+                    self.pattern and not re.fullmatch(self.pattern, value)):
                 raise ParameterError(source, self.key, value, self.allowed())
             return value
         numeric = (int,) if kind is int else (int, float)
@@ -167,11 +183,17 @@ def param(section: str, name: str, default: Value, help: str, **kw: Any) -> Para
 
 
 P = param
+
+SAFE_NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
+"""Names that become folder names: no path separators, no leading dot, at most 64 characters."""
+SAFE_NAME_HELP = ("a name of 1-64 letters, digits, '-', '_' and '.', starting with a letter or "
+                  "digit (it names a results folder)")
 _INF = 1e12
 
 SCHEMA: tuple[Param, ...] = (
     # --- scenario: names only -----------------------------------------------------------------
-    P("scenario", "name", "default", "Short name of the scenario, used in output folders."),
+    P("scenario", "name", "default", "Short name of the scenario, used in output folders.",
+      pattern=SAFE_NAME, pattern_help=SAFE_NAME_HELP),
     P("scenario", "description", "", "One or two sentences on what the scenario represents."),
     # --- run ----------------------------------------------------------------------------------
     P("run", "steps", 104, "Number of weeks to simulate.", unit="weeks", low=1, high=5200),
@@ -590,6 +612,11 @@ class Params:
             raise ParameterError(source, "org.unofficial_energy_max", o.unofficial_energy_max,
                                  f"allowed: at least org.unofficial_energy_min "
                                  f"({o.unofficial_energy_min})")
+        capacity = self.community.max_communities
+        if o.unofficial_groups >= capacity:
+            raise ParameterError(source, "org.unofficial_groups", o.unofficial_groups,
+                                 f"allowed: at most community.max_communities - 1 "
+                                 f"({capacity - 1}), so that a strategy can open a community")
         if o.divisions > o.employees:
             raise ParameterError(source, "org.divisions", o.divisions,
                                  f"allowed: at most org.employees ({o.employees})")

@@ -23,8 +23,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 __all__ = [
+    "TEMPORARY_SUFFIX",
     "atomic_write",
+    "content_digest",
     "git_commit",
+    "machine_record",
     "package_versions",
     "runs_table",
     "scenario_record",
@@ -38,6 +41,11 @@ INTEGER_KPIS = ("step", "active_communities", "dormant_communities", "meetings",
                 "standards_adopted", "standards_correct")
 
 
+TEMPORARY_SUFFIX = ".tmp"
+"""Temporaries are named ``.<final name>.<random>.tmp``; a killed write can leave one behind,
+which the next command that claims the folder removes (:mod:`sim.folders`)."""
+
+
 def atomic_write(path: Path, write: Any) -> None:
     """Write a file through a temporary file in the same folder, then move it into place.
 
@@ -46,7 +54,8 @@ def atomic_write(path: Path, write: Any) -> None:
         write: Callable taking the temporary path and writing the content there.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX,
+                                         dir=path.parent)
     os.close(handle)
     try:
         write(Path(temporary))
@@ -94,6 +103,14 @@ def write_table(table: pa.Table, path_without_suffix: Path, csv: bool = True) ->
     return written
 
 
+def content_digest(content: Mapping[str, Any]) -> str:
+    """SHA-256 of a JSON-able description of what determines some results (keys sorted)."""
+    import hashlib
+
+    text = json.dumps(content, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def write_json(data: Mapping[str, Any], path: Path) -> Path:
     """Write pretty, key-ordered JSON atomically."""
     text = json.dumps(data, indent=2, sort_keys=False, default=str) + "\n"
@@ -123,6 +140,37 @@ def package_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     return versions
+
+
+def machine_record() -> dict[str, Any]:
+    """The CPU and the kernels numpy and BLAS picked for it, which set the results' last bits.
+
+    Results are byte-identical on one machine; another CPU (with or without AVX-512, say) can
+    change the last bit of a float (see :mod:`sim.equality`). Recorded next to the versions.
+    """
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    from threadpoolctl import threadpool_info
+
+    return {
+        "architecture": platform.machine(),
+        "processor": _processor_name(),
+        "numpy_simd": [f for f in __cpu_dispatch__ if __cpu_features__.get(f)],
+        "blas": [{k: lib.get(k) for k in ("internal_api", "version", "architecture")}
+                 for lib in threadpool_info() if lib.get("user_api") == "blas"],
+        "blas_environment": {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+                             if k in os.environ},
+    }
+
+
+def _processor_name() -> str:
+    """The CPU's model name (from /proc/cpuinfo on Linux), or what the platform says."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
 
 
 def now_utc() -> str:

@@ -53,6 +53,10 @@ def read_toml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: not a text file in UTF-8; a scenario is a TOML file") \
             from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: arrays or tables nested too deeply to read; allowed: a "
+                            "scenario or experiment file, whose values nest at most one level")\
+            from None
 
 
 def params_from_mapping(data: Mapping[str, Any], source: str,

@@ -56,7 +56,8 @@ class RunStore:
         self.folder = self.root / "store"
         self.header = self.folder / "experiment.json"
 
-    def open(self, name: str, digest: str, source: str, resume: bool) -> None:
+    def open(self, name: str, digest: str, source: str, resume: bool,
+             command: str = "sweep") -> None:
         """Create the store, or check that it may be resumed.
 
         Args:
@@ -64,6 +65,7 @@ class RunStore:
             digest: Digest of the experiment's files.
             source: The experiment file, for messages.
             resume: Whether continuing an existing store is wanted.
+            command: The command writing the store (``sweep`` or ``compare``).
 
         Raises:
             StoreError: If runs are stored and ``resume`` is false, or they belong to a different
@@ -79,7 +81,8 @@ class RunStore:
                                  f"{source} (or its scenario, or the command's options); "
                                  "--resume refuses to mix them; give another --out")
             return
-        write_json({"name": name, "digest": digest, "source": source}, self.header)
+        write_json({"name": name, "command": command, "digest": digest, "source": source},
+                   self.header)
 
     def discard(self) -> None:
         """Remove the store (once its runs are consolidated elsewhere)."""

@@ -17,12 +17,22 @@ import numpy as np
 import pyarrow as pa
 
 from sim.designs import Experiment
+from sim.equality import Gap, compare_tables
 from sim.executors import run_tasks
-from sim.results import git_commit, now_utc, package_versions, write_json, write_table
+from sim.folders import claim_results
+from sim.limits import check_run_memory
+from sim.results import (
+    git_commit,
+    machine_record,
+    now_utc,
+    package_versions,
+    write_json,
+    write_table,
+)
 from sim.store import RunStore, run_id
 from sim.validation import run_checks, write_validation
 
-__all__ = ["SweepOutcome", "analyse", "reproduce", "run_sweep", "same_values"]
+__all__ = ["Reproduction", "SweepOutcome", "analyse", "reproduce", "run_sweep"]
 
 
 @dataclass
@@ -35,6 +45,7 @@ class SweepOutcome:
         manifest: What was run and how.
         files: Paths written, by name.
         skipped: Runs found already stored (resumed).
+        moved_aside: Where earlier results in the folder were moved (``force``), if anywhere.
     """
 
     runs: pa.Table
@@ -42,12 +53,13 @@ class SweepOutcome:
     manifest: dict[str, Any]
     files: dict[str, Path]
     skipped: int
+    moved_aside: Path | None = None
 
 
 def run_sweep(experiment: Experiment, out: Path, *, workers: int = 1, executor: str = "local",
               scheduler: str | None = None, resume: bool = False,
               show_progress: bool | None = None, replications: int | None = None,
-              analyse_results: bool = True) -> SweepOutcome:
+              analyse_results: bool = True, force: bool = False) -> SweepOutcome:
     """Run (or finish) a sweep and write its results folder.
 
     Args:
@@ -60,32 +72,43 @@ def run_sweep(experiment: Experiment, out: Path, *, workers: int = 1, executor: 
         show_progress: Progress bar; by default only on a terminal.
         replications: Only the first ``replications`` replications (for quick reproductions).
         analyse_results: Write summary, figures and report after the runs.
+        force: Move other results in ``out`` aside instead of refusing
+            (:func:`sim.folders.claim_results`).
 
     Raises:
+        sim.folders.ResultsFolderError: If ``out`` cannot be written or holds other results.
         sim.store.StoreError: If ``out`` holds runs and ``resume`` is false, or holds runs of
             a different version of the experiment.
     """
-    started = time.perf_counter()
-    store = RunStore(out)
-    store.open(experiment.name, experiment.digest, str(experiment.path), resume)
-    tasks = [t for t in experiment.tasks()
-             if replications is None or t.replication < replications]
-    contexts = experiment.contexts()
-    done = store.done()
-    todo = [t for t in tasks if run_id(t) not in done]
-    run_tasks(todo, workers, executor=executor, scheduler=scheduler,
-              show_progress=show_progress,
-              on_result=lambda r: store.save(r, contexts[r.task.context]),
-              description=f"{experiment.name}: {len(todo)} runs")
-    runs, series = store.load(tasks)
-    files = {"runs": write_table(runs, out / "runs", csv=False)[0],
-             "timeseries": write_table(series, out / "timeseries", csv=False)[0]}
-    manifest = _manifest(experiment, tasks, contexts, workers, executor, scheduler,
-                         skipped=len(tasks) - len(todo), wall=time.perf_counter() - started)
-    files["manifest"] = write_json(manifest, out / "manifest.json")
-    if analyse_results:
-        files.update(analyse(runs, series, manifest, out))
-    return SweepOutcome(runs, series, manifest, files, len(tasks) - len(todo))
+    if experiment.largest_run is not None:
+        # On a remote cluster the runs use its machines' memory, one run per worker thread.
+        check_run_memory(str(experiment.path), [experiment.largest_run],
+                         1 if scheduler else workers)
+    with claim_results(out, command="sweep", digest=experiment.digest, resume=resume,
+                       force=force) as claim:
+        started = time.perf_counter()
+        store = RunStore(out)
+        store.open(experiment.name, experiment.digest, str(experiment.path), resume,
+                   command="sweep")
+        tasks = [t for t in experiment.tasks()
+                 if replications is None or t.replication < replications]
+        contexts = experiment.contexts()
+        done = store.done()
+        todo = [t for t in tasks if run_id(t) not in done]
+        run_tasks(todo, workers, executor=executor, scheduler=scheduler,
+                  show_progress=show_progress,
+                  on_result=lambda r: store.save(r, contexts[r.task.context]),
+                  description=f"{experiment.name}: {len(todo)} runs")
+        runs, series = store.load(tasks)
+        files = {"runs": write_table(runs, out / "runs", csv=False)[0],
+                 "timeseries": write_table(series, out / "timeseries", csv=False)[0]}
+        manifest = _manifest(experiment, tasks, contexts, workers, executor, scheduler,
+                             skipped=len(tasks) - len(todo), wall=time.perf_counter() - started)
+        files["manifest"] = write_json(manifest, out / "manifest.json")
+        if analyse_results:
+            files.update(analyse(runs, series, manifest, out))
+    return SweepOutcome(runs, series, manifest, files, len(tasks) - len(todo),
+                        claim.moved_aside)
 
 
 def analyse(runs: pa.Table, series: pa.Table, manifest: dict[str, Any],
@@ -117,6 +140,7 @@ def _manifest(experiment: Experiment, tasks: list, contexts: list[dict[str, Any]
         "command": "sweep",
         "name": experiment.name,
         "description": experiment.description,
+        "digest": experiment.digest,
         "experiment": {"file": str(experiment.path), "digest": experiment.digest},
         "scenario": {"name": experiment.base.scenario.name,
                      "file": str(experiment.scenario_path)},
@@ -140,6 +164,7 @@ def _manifest(experiment: Experiment, tasks: list, contexts: list[dict[str, Any]
         "steps": experiment.base.run.steps,
         "parameters": experiment.base.nested(),
         "versions": package_versions(),
+        "machine": machine_record(),
         "git_commit": git_commit(),
         "created_utc": now_utc(),
         "executor": executor if not scheduler else f"dask at {scheduler}",
@@ -149,12 +174,32 @@ def _manifest(experiment: Experiment, tasks: list, contexts: list[dict[str, Any]
     }
 
 
+@dataclass(frozen=True)
+class Reproduction:
+    """How a re-run compares with committed results.
+
+    Attributes:
+        problems: One short line per difference beyond tolerance or failed claim.
+        gap: The largest floating-point difference seen (see :mod:`sim.equality`).
+    """
+
+    problems: list[str]
+    gap: Gap
+
+    @property
+    def same(self) -> bool:
+        """Whether the re-run agrees with the committed results."""
+        return not self.problems
+
+
 def reproduce(experiment: Experiment, committed: Path, scratch: Path, *, workers: int = 1,
               replications: int | None = None,
-              show_progress: bool | None = None) -> tuple[bool, list[str]]:
+              show_progress: bool | None = None) -> Reproduction:
     """Re-run an experiment and compare with its committed results.
 
-    Runs and weekly series are deterministic, so they must be identical (no tolerance).
+    Runs and weekly series are deterministic: on one machine they are byte-identical; across
+    machines integers and text must be identical and floats equal within rounding
+    (:func:`sim.equality.compare_tables`).
 
     Args:
         experiment: The loaded experiment file.
@@ -163,9 +208,6 @@ def reproduce(experiment: Experiment, committed: Path, scratch: Path, *, workers
         workers: Local processes.
         replications: Only re-run and compare the first ``replications`` replications.
         show_progress: Progress bar; by default only on a terminal.
-
-    Returns:
-        ``(identical, differences)``, the differences as short lines.
     """
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -177,22 +219,12 @@ def reproduce(experiment: Experiment, committed: Path, scratch: Path, *, workers
               if replications is None else [])
     problems = [f"validation fails: {c.claim}: {c.ours} (needs {c.tolerance})"
                 for c in claims if not c.passed]
+    gap = Gap()
     for name, table in (("runs", new.runs), ("timeseries", new.timeseries)):
         old = pq.read_table(committed / f"{name}.parquet")
         if replications is not None:
             old = old.filter(pc.less(old["replication"], replications))
-        if old.num_rows != table.num_rows:
-            problems.append(f"{name}: {old.num_rows} committed rows, {table.num_rows} now")
-        elif old.column_names != table.column_names:
-            problems.append(f"{name}: columns differ")
-        else:
-            problems += [f"{name}: column {column!r} differs" for column in table.column_names
-                         if not same_values(old[column], table[column])]
-    return not problems, problems
-
-
-def same_values(a: pa.ChunkedArray, b: pa.ChunkedArray) -> bool:
-    """Whether two columns hold the same values, NaN equal to NaN."""
-    if pa.types.is_floating(a.type) and pa.types.is_floating(b.type):
-        return np.array_equal(a.to_numpy(), b.to_numpy(), equal_nan=True)
-    return a.equals(b)
+        differences, widest = compare_tables(name, old, table)
+        problems += differences
+        gap = gap.widest(widest)
+    return Reproduction(problems, gap)

@@ -116,27 +116,38 @@ def test_a_sweep_killed_midway_resumes_to_the_same_runs(tmp_path):
         whole / "timeseries.parquet").read_bytes()
 
 
-def test_reproduce_accepts_identical_results_and_flags_a_changed_value(serial, tmp_path):
+def test_reproduce_accepts_rounding_and_flags_a_changed_value(serial, tmp_path):
+    import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     from sim.sweep import reproduce
 
     spec = load_experiment(write_experiment(tmp_path))
     committed = serial.files["runs"].parent
-    same, problems = reproduce(spec, committed, tmp_path / "again", show_progress=False)
-    assert same and not problems
-    tampered = tmp_path / "tampered"
-    tampered.mkdir()
-    runs = pq.read_table(committed / "runs.parquet")
-    column = runs.column_names.index("knowledge_final")
-    runs = runs.set_column(column, "knowledge_final",
-                           pc.add(runs["knowledge_final"], pa.scalar(1e-12)))
-    pq.write_table(runs, tampered / "runs.parquet")
-    (tampered / "timeseries.parquet").write_bytes((committed / "timeseries.parquet").read_bytes())
-    same, problems = reproduce(spec, tampered, tmp_path / "third", show_progress=False,
-                               replications=2)
-    assert not same and problems == ["runs: column 'knowledge_final' differs"]
+    outcome = reproduce(spec, committed, tmp_path / "again", show_progress=False)
+    assert outcome.same and not outcome.problems and outcome.gap.absolute == 0
+
+    def tampered(name: str, change) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        runs = pq.read_table(committed / "runs.parquet")
+        column = runs.column_names.index("knowledge_final")
+        values = change(runs["knowledge_final"].to_numpy())
+        pq.write_table(runs.set_column(column, "knowledge_final", pa.array(values)),
+                       folder / "runs.parquet")
+        (folder / "timeseries.parquet").write_bytes(
+            (committed / "timeseries.parquet").read_bytes())
+        return folder
+
+    one_ulp = tampered("ulp", lambda v: np.nextafter(v, np.inf))  # another CPU's rounding
+    outcome = reproduce(spec, one_ulp, tmp_path / "third", show_progress=False, replications=2)
+    assert outcome.same and outcome.gap.where == "runs.knowledge_final"
+    changed = tampered("changed", lambda v: v * (1 + 1e-9))
+    outcome = reproduce(spec, changed, tmp_path / "fourth", show_progress=False,
+                        replications=2)
+    assert not outcome.same
+    assert [p.split(" by ")[0] for p in outcome.problems] == [
+        "runs: column 'knowledge_final' differs"]
 
 
 def test_committed_phase_diagram_reproduces():
