@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_run.py
 	$(PY) benchmarks/bench_landscape.py
 	$(PY) benchmarks/bench_chart.py
+	$(PY) benchmarks/bench_memory.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

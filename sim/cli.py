@@ -1,7 +1,8 @@
 """The ``orglearn`` command line: a thin shell over the library.
 
 Exit codes: 0 success, 2 bad input (one line on stderr naming the file, the key, the value and
-what is allowed; no traceback), 1 internal error.
+what is allowed; no traceback; nothing written), 1 internal error (or a worker that died, in one
+line), 130 interrupted by Ctrl-C, 143 stopped by SIGTERM (finished runs are kept either way).
 """
 
 from __future__ import annotations

@@ -157,35 +157,3 @@ def test_a_path_through_a_file_is_refused(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(ResultsFolderError, match="is not a folder"):
         check_writable(tmp_path / "file" / "out")
-
-
-def _without_override():
-    """Root may write anywhere: drop its capability to override file permissions (Linux)."""
-    if os.geteuid() == 0:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
-        for capability in (cap_dac_override, cap_dac_read_search):
-            if libc.prctl(pr_capbset_drop, capability, 0, 0, 0) != 0:
-                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
-
-
-def test_an_unwritable_folder_is_reported_before_the_run(tmp_path):
-    base = tmp_path / "read-only"
-    base.mkdir()
-    try:
-        base.chmod(0o555)
-        # A run of many minutes: reported after it, the error would come far too late.
-        result = subprocess.run(
-            [str(ORGLEARN), "run", str(ROOT / "scenarios" / "default.toml"), "--steps", "5200",
-             "--set", "org.employees=20000", "--out", str(base / "out")],
-            capture_output=True, text=True, timeout=60, cwd=base,
-            preexec_fn=_without_override)
-    finally:
-        base.chmod(0o755)
-        base.rmdir()
-    assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "cannot be written" in lines[0] and str(base) in lines[0]
-    assert "Traceback" not in result.stderr and result.stdout == ""
