@@ -17,11 +17,7 @@ about two and a half minutes on 2 cores.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 from timing import machine
 
@@ -77,37 +73,6 @@ WEEKS: tuple[tuple[str, dict, tuple[int, ...]], ...] = (
 )
 """(label, keys changed, weeks): the same configuration run for more and more weeks."""
 
-CHILD = """
-import json, resource, sys, time
-def peak():
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-from sim.experiment import RunTask, execute
-from sim.params import Params
-baseline = peak()
-params = Params().replace(json.loads(sys.argv[1]))
-task = RunTask("memory", "default", 0, params.strategy.name, 0, params.run.seed, params.values)
-started = time.perf_counter()
-execute(task)
-print(json.dumps({"peak": peak(), "baseline": baseline,
-                  "seconds": time.perf_counter() - started}))
-"""
-"""The child process: imports, runs one task, prints its peak and the peak after the imports."""
-
-
-def measure(values: dict) -> dict:
-    """Run one task with these parameter values in a fresh process; its peaks and run time."""
-    root = Path(__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, "-c", CHILD, json.dumps(values)], cwd=root,
-                          capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     """Run the benchmark and print the two tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -118,6 +83,7 @@ def main() -> None:
 
     from sim.params import Params
     from sim.resources import estimate_run_memory, format_bytes
+    from sim.resources import measure_run_memory as measure
 
     def row(label: str, values: dict) -> None:
         estimate = estimate_run_memory(Params().replace(values))

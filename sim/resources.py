@@ -66,6 +66,7 @@ __all__ = [
     "available_memory",
     "estimate_run_memory",
     "format_bytes",
+    "measure_run_memory",
 ]
 
 MEMORY_LIMIT_ENV = "ORGLEARN_MEMORY_LIMIT"
@@ -464,3 +465,48 @@ def format_bytes(n: int) -> str:
         if float(text) < 1024 or unit == units[-1]:
             break
     return f"{sign}{text} {unit}"
+
+
+_MEASURE = """
+import json, resource, sys, time
+def peak():
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+from sim.experiment import RunTask, execute
+from sim.params import Params
+baseline = peak()
+params = Params().replace(json.loads(sys.argv[1]))
+task = RunTask("memory", "default", 0, params.strategy.name, 0, params.run.seed, params.values)
+started = time.perf_counter()
+execute(task)
+print(json.dumps({"peak": peak(), "baseline": baseline,
+                  "seconds": time.perf_counter() - started}))
+"""
+
+
+def measure_run_memory(values: dict, timeout: float = 600.0) -> dict[str, float]:
+    """Run one task with these parameter values in a fresh process and measure its memory.
+
+    The child imports :mod:`sim.experiment`, executes one task (build the model, run it, time
+    series, run KPIs) and reads its peak resident memory (``VmHWM`` in /proc/self/status, else
+    ``ru_maxrss``). Used by ``benchmarks/bench_memory.py`` and the tests of the estimate.
+
+    Args:
+        values: Parameter values that differ from the schema defaults (dotted keys).
+        timeout: Seconds the child may take.
+
+    Returns:
+        ``{"peak": bytes, "baseline": bytes after the imports, "seconds": run time}``.
+    """
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _MEASURE, json.dumps(values)],
+                          capture_output=True, text=True, check=True, timeout=timeout)
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -29,6 +29,7 @@ __all__ = [
     "git_commit",
     "machine_record",
     "package_versions",
+    "provenance",
     "runs_table",
     "scenario_record",
     "timeseries_long",
@@ -171,6 +172,12 @@ def _processor_name() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+def provenance() -> dict[str, Any]:
+    """Where and when results were made: versions, machine, git commit, time (every manifest)."""
+    return {"versions": package_versions(), "machine": machine_record(),
+            "git_commit": git_commit(), "created_utc": now_utc()}
 
 
 def now_utc() -> str:

@@ -14,10 +14,7 @@ from sim.model import LearningModel
 from sim.params import Params
 from sim.results import (
     content_digest,
-    git_commit,
-    machine_record,
-    now_utc,
-    package_versions,
+    provenance,
     scenario_record,
     timeseries_table,
     write_json,
@@ -93,10 +90,7 @@ def run_scenario(params: Params, out: Path | None = None,
             "seed": params.run.seed,
             "steps": params.run.steps,
             "parameters": params.nested(),
-            "versions": package_versions(),
-            "machine": machine_record(),
-            "git_commit": git_commit(),
-            "created_utc": now_utc(),
+            **provenance(),
             "timings_s": {k: round(v, 4) for k, v in outcome.timings.items()},
             "files": [p.name for p in outcome.files],
         }

@@ -22,10 +22,7 @@ from sim.executors import run_tasks
 from sim.folders import claim_results
 from sim.limits import check_run_memory
 from sim.results import (
-    git_commit,
-    machine_record,
-    now_utc,
-    package_versions,
+    provenance,
     write_json,
     write_table,
 )
@@ -163,10 +160,7 @@ def _manifest(experiment: Experiment, tasks: list, contexts: list[dict[str, Any]
         "runs": len(tasks),
         "steps": experiment.base.run.steps,
         "parameters": experiment.base.nested(),
-        "versions": package_versions(),
-        "machine": machine_record(),
-        "git_commit": git_commit(),
-        "created_utc": now_utc(),
+        **provenance(),
         "executor": executor if not scheduler else f"dask at {scheduler}",
         "workers": workers,
         "resumed_runs": skipped,

@@ -1,9 +1,6 @@
 """The memory estimate of a run: against measured peaks, monotone, instant on absurd values."""
 
-import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,40 +17,15 @@ from sim.resources import (
     available_memory,
     estimate_run_memory,
     format_bytes,
+    measure_run_memory,
 )
 
 GiB = 2**30
-ROOT = Path(__file__).resolve().parents[1]
-
-# A fresh process that imports the package, executes one task and prints its peak resident
-# memory (as benchmarks/bench_memory.py does).
-CHILD = """
-import json, resource, sys
-def peak():
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-from sim.experiment import RunTask, execute
-from sim.params import Params
-params = Params().replace(json.loads(sys.argv[1]))
-execute(RunTask("memory", "default", 0, params.strategy.name, 0, params.run.seed, params.values))
-print(peak())
-"""
 
 UPPER = 2.0
 """The estimate is at least the measured peak and at most this many times it. In
 benchmarks/bench_memory.py the estimate was 1.1 to 1.4 times the measured peak for every
 configuration from 1,000 to 100,000 employees."""
-
-
-def measured_peak(values: dict) -> int:
-    done = subprocess.run([sys.executable, "-c", CHILD, json.dumps(values)], cwd=ROOT,
-                          capture_output=True, text=True, check=True, timeout=120)
-    return int(done.stdout.split()[-1])
 
 
 @pytest.mark.slow
@@ -67,7 +39,7 @@ def measured_peak(values: dict) -> int:
 def test_the_estimate_brackets_the_measured_peak_of_a_run(values):
     values = {**values, "run.steps": 3}
     estimate = estimate_run_memory(Params().replace(values)).total
-    peak = measured_peak(values)
+    peak = measure_run_memory(values, timeout=120)["peak"]
     assert peak <= estimate <= UPPER * peak, (format_bytes(estimate), format_bytes(peak))
 
 
