@@ -23,7 +23,7 @@ from rich.table import Table
 from sim.comparison import Comparison
 from sim.comparison import compare as compare_strategies
 from sim.executors import EXECUTORS, SchedulerError
-from sim.params import SCHEMA, ParameterError
+from sim.params import SCHEMA, ParameterError, one_line
 from sim.runner import RunOutcome, run_scenario
 from sim.scenario import ScenarioError, load_scenario
 from sim.store import StoreError
@@ -71,7 +71,7 @@ def _user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except (ParameterError, ScenarioError, StoreError, SchedulerError, BadInput) as error:
-            print(f"orglearn: error: {error}", file=sys.stderr)
+            print(f"orglearn: error: {one_line(str(error))}", file=sys.stderr)
             raise typer.Exit(BAD_INPUT) from None
 
     return wrapper
@@ -441,7 +441,7 @@ def main(argv: list[str] | None = None) -> None:
             print("orglearn: interrupted", file=sys.stderr)
             code = 130
         except WorkerError as error:
-            print(f"orglearn: error: {error}", file=sys.stderr)
+            print(f"orglearn: error: {one_line(str(error))}", file=sys.stderr)
             code = 1
         except typer.TyperException as error:  # Typer's usage errors (unknown option, bad value)
             message = str(getattr(error, "format_message", error.__str__)())

@@ -505,6 +505,8 @@ def _given_trust(trust: np.ndarray, lo: np.ndarray, hi: np.ndarray, n: int, u: n
 
     A pair given several times keeps its largest value.
     """
+    if u.size == 0:  # a ties file with a weight column and no rows
+        return trust
     key = np.minimum(u, v).astype(np.int64) * n + np.maximum(u, v)
     order = np.lexsort((given, key))
     key, given = key[order], given[order]

@@ -27,8 +27,11 @@ organisation. Boundary spanners and unofficial groups are picked as there
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
+import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -219,29 +222,48 @@ def _rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...]
     Returns:
         The rows and whether the (first) optional column is present.
     """
+    reader = csv.reader(io.StringIO(_text(path), newline=""))
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = [h.strip().lower() for h in next(reader, [])]
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise ChartError(f"{path}: column {missing[0]!r} is missing; allowed: a header "
-                                 f"row with {', '.join(required)}"
-                                 + (f" and optionally {', '.join(optional)}" if optional else ""))
-            wanted = [c for c in (*required, *optional) if c in header]
-            where = {c: header.index(c) for c in wanted}
-            rows = []
-            for record in reader:
-                if not any(cell.strip() for cell in record):
-                    continue  # blank line
-                cells = record + [""] * (len(header) - len(record))
-                rows.append((reader.line_num, {c: cells[i].strip() for c, i in where.items()}))
-    except UnicodeDecodeError as error:
-        raise ChartError(f"{path}: byte {error.start} is not allowed; allowed: UTF-8 "
-                         "text") from None
+        header = [h.strip().lower() for h in next(reader, [])]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise ChartError(f"{path}: column {missing[0]!r} is missing; allowed: a header "
+                             f"row with {', '.join(required)}"
+                             + (f" and optionally {', '.join(optional)}" if optional else ""))
+        wanted = [c for c in (*required, *optional) if c in header]
+        where = {c: header.index(c) for c in wanted}
+        rows = []
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                continue  # blank line
+            cells = record + [""] * (len(header) - len(record))
+            rows.append((reader.line_num, {c: cells[i].strip() for c, i in where.items()}))
     except csv.Error as error:
-        raise ChartError(f"{path}: {error}; allowed: comma-separated values") from None
+        raise ChartError(f"{path}: line {reader.line_num}: {error}; allowed: comma-separated "
+                         "values") from None
     return rows, bool(optional) and optional[0] in header
+
+
+def _text(path: Path) -> str:
+    """The file's text: UTF-8, after a byte-order mark if there is one.
+
+    Raises:
+        ChartError: If the file cannot be read or is not UTF-8; the message gives the line and
+            the offset in the file of the first byte that is not.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ChartError(f"{path}: cannot be read ({error.strerror}); allowed: a readable "
+                         "CSV file") from None
+    body = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        at = len(data) - len(body) + error.start
+        line = len(re.split(rb"\r\n|\r|\n", body[:error.start]))
+        raise ChartError(f"{path}: line {line}: byte {at} = 0x{data[at]:02x} is not allowed; "
+                         "allowed: UTF-8 text (from Excel: save as 'CSV UTF-8')") from None
 
 
 def _required(path: str, line: int, column: str, value: str) -> None:

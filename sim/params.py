@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import difflib
 import re
+import reprlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "PATH",
     "SAFE_NAME",
     "SAFE_NAME_HELP",
     "SCHEMA",
@@ -26,14 +28,40 @@ __all__ = [
     "Section",
     "iter_params",
     "lookup",
+    "one_line",
     "param",
     "sections",
+    "shown",
 ]
 
 Value = int | float | bool | str
 
 MAX_SHOWN = 120
 """Longest value shown in an error message; longer ones are cut (the message stays one line)."""
+
+
+class _ShortRepr(reprlib.Repr):
+    """``repr`` of a value for a message: shallow, short, and safe for any integer."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 256:  # repr() refuses integers of more than 4,300 digits
+            return f"(an integer of {x.bit_length()} bits)"
+        return super().repr_int(x, level)
+
+
+_SHORT = _ShortRepr(maxlevel=3, maxstring=MAX_SHOWN, maxother=MAX_SHOWN, maxlong=80)
+
+
+def shown(value: Any) -> str:
+    """A value as an error message shows it: its ``repr``, cut to about :data:`MAX_SHOWN`."""
+    text = _SHORT.repr(value)
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 3] + "..."
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other unprintable characters escaped as Python does."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
 
 
 class ParameterError(ValueError):
@@ -51,11 +79,8 @@ class ParameterError(ValueError):
 
     def __init__(self, source: str, key: str, value: Any, allowed: str) -> None:
         self.source, self.key, self.value, self.allowed = source, key, value, allowed
-        shown = repr(value)
-        if len(shown) > MAX_SHOWN:
-            shown = shown[:MAX_SHOWN - 3] + "..."
-        message = f"{source}: {key} = {shown} is not allowed; {allowed}"
-        super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"))
+        message = f"{source}: {key} = {shown(value)} is not allowed; {allowed}"
+        super().__init__(one_line(message))
 
 
 @dataclass(frozen=True)
@@ -186,6 +211,9 @@ P = param
 
 SAFE_NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
 """Names that become folder names: no path separators, no leading dot, at most 64 characters."""
+PATH = "[^\x00]{0,4096}"
+"""File paths: at most 4,096 characters (the longest path Linux allows), no NUL character."""
+PATH_HELP = "a file path of at most 4096 characters, or empty"
 SAFE_NAME_HELP = ("a name of 1-64 letters, digits, '-', '_' and '.', starting with a letter or "
                   "digit (it names a results folder)")
 _INF = 1e12
@@ -204,10 +232,11 @@ SCHEMA: tuple[Param, ...] = (
       "division, optional team), relative to the scenario file; empty builds the synthetic "
       "organisation below. With a chart, employees and divisions are taken from the file "
       "(leave them out).",
-      unit="path"),
+      unit="path", pattern=PATH, pattern_help=PATH_HELP),
     P("org", "collaboration", "", "Collaboration-ties CSV for the chart's informal ties "
       "(columns a, b, optional weight = the tie's trust in (0, 1]), relative to the scenario "
-      "file; empty generates them as for the synthetic organisation.", unit="path"),
+      "file; empty generates them as for the synthetic organisation.", unit="path",
+      pattern=PATH, pattern_help=PATH_HELP),
     P("org", "employees", 1000, "Number of employees.", unit="people", low=2, high=200_000),
     P("org", "divisions", 5, "Number of divisions (business units).", unit="divisions",
       low=1, high=1000),

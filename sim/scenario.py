@@ -50,6 +50,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: cannot be read ({error.strerror})") from None
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"{path}: not valid TOML ({error})") from None
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        raise ScenarioError(f"{path}: not valid TOML ({error})") from None
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: not a text file in UTF-8; a scenario is a TOML file") \
             from None
@@ -165,7 +167,7 @@ SIZED_BY_CHART = ("org.employees", "org.divisions")
 def _from_here(path: Path) -> str:
     """``path`` relative to the current folder if it lies below it, else absolute."""
     relative = os.path.relpath(path)
-    return str(path.resolve()) if relative.startswith("..") else relative
+    return str(path.absolute()) if relative.startswith("..") else relative
 
 
 def with_org_files(params: Params, sources: Mapping[str, str]) -> Params:
@@ -184,7 +186,7 @@ def with_org_files(params: Params, sources: Mapping[str, str]) -> Params:
     from sim.org_chart import read_chart, read_collaboration
 
     for key in ORG_FILES:
-        if params[key] and not Path(params[key]).is_file():
+        if params[key] and not _is_file(params[key]):
             raise ParameterError(sources.get(key, "scenario"), key, params[key],
                                  "allowed: an existing CSV file (paths in a scenario file are "
                                  "relative to its folder)")
@@ -193,6 +195,14 @@ def with_org_files(params: Params, sources: Mapping[str, str]) -> Params:
         read_collaboration(params.org.collaboration, chart)
     return params.replace({"org.employees": chart.n, "org.divisions": chart.n_divisions},
                           params.org.chart)
+
+
+def _is_file(path: str) -> bool:
+    """Whether ``path`` names an existing file (a name too long for the system names none)."""
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def file_digest(path: str | Path) -> str:

@@ -75,6 +75,33 @@ SCENARIOS = {
 }
 
 
+ODD_FILES = {  # each once gave a traceback or a message of two lines
+    "digits": "[community]\ncadence = " + "9" * 4301 + "\n",
+    "hex": "[org]\nrewiring = 0x" + "f" * 3600 + "\n",
+    "deep-header": "[org" + ".a" * 1000 + "]\nb = 1\n",
+    "line-separator-key": '"\u2028" = false\n',
+    "long-chart-path": '[org]\nchart = "' + "a" * 5000 + '"\n',
+    "nul-in-chart-path": '[org]\nchart = "\u0000"\n',
+}
+
+
+@pytest.mark.parametrize("case", sorted(ODD_FILES))
+def test_odd_files_get_one_line(case, capsys, tmp_path):
+    (tmp_path / "s.toml").write_text(ODD_FILES[case])
+    code, _, err = run_cli(["validate", str(tmp_path / "s.toml")], capsys, tmp_path)
+    assert code == 2 and "s.toml" in one_line(err)
+    assert len(err.strip("\n").splitlines()) == 1  # no line break of any kind
+
+
+def test_a_ties_file_with_weights_but_no_rows_runs(capsys, tmp_path):
+    (tmp_path / "employees.csv").write_text("id,manager_id,division\ne0,,Ops\ne1,e0,Ops\n")
+    (tmp_path / "ties.csv").write_text("a,b,weight\n")
+    (tmp_path / "s.toml").write_text('[org]\nchart = "employees.csv"\n'
+                                     'collaboration = "ties.csv"\n')
+    code, _, err = run_cli(["run", "s.toml", "--steps", "1", "--out", "out"], capsys, tmp_path)
+    assert code == 0, err
+
+
 @pytest.mark.parametrize("case", sorted(SCENARIOS))
 @pytest.mark.parametrize("command", ["validate", "run"])
 def test_a_scenario_that_cannot_run_is_refused_in_one_line(case, command, capsys, tmp_path,
