@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml requirements.lock scripts/find-python
 run: $(STAMP)
 	$(VENV)/bin/orglearn compare scenarios/default.toml --replications 20
 
-# The whole suite (about 4 minutes on 2 cores); test-fast leaves out the tests marked slow.
+# The whole suite (about 3.5 minutes on 2 cores); test-fast leaves out the tests marked slow.
 test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider
 

@@ -59,6 +59,7 @@ def test_list_strategies_shows_summaries_and_parameters(capsys):
     assert "pilot_groups = 4" in out and "cascade_every = 4" in out
 
 
+@pytest.mark.slow
 def test_an_interrupted_comparison_keeps_its_runs_and_resumes_to_the_same_bytes(tmp_path):
     """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) midway, then --resume."""
     orglearn = Path(sys.executable).with_name("orglearn")

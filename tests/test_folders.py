@@ -125,6 +125,7 @@ CLAIMANT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_processes_started_at_once_never_both_pass(tmp_path):
     """Two sweeps of different experiments into one folder, released at the same instant."""
     for trial in range(6):

@@ -89,6 +89,7 @@ def test_existing_results_need_resume_and_an_unchanged_experiment(tmp_path):
         run_sweep(load_experiment(path), tmp_path / "out", resume=True, show_progress=False)
 
 
+@pytest.mark.slow
 def test_a_sweep_killed_midway_resumes_to_the_same_runs(tmp_path):
     path = write_experiment(tmp_path, employees=1000, steps=40)
     killed, whole = tmp_path / "killed", tmp_path / "whole"
@@ -150,6 +151,7 @@ def test_reproduce_accepts_rounding_and_flags_a_changed_value(serial, tmp_path):
         "runs: column 'knowledge_final' differs"]
 
 
+@pytest.mark.slow
 def test_committed_phase_diagram_reproduces():
     """`orglearn reproduce` on the committed phase diagram (first replication only, for time)."""
     result = subprocess.run([str(ORGLEARN), "reproduce", "experiments/phase-diagram.toml",
