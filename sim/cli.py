@@ -432,7 +432,8 @@ def main(argv: list[str] | None = None) -> None:
     SIGTERM stops a command as Ctrl-C does (the finished runs are kept), with exit code 143
     instead of 130. A worker process that died is reported in one line, with exit code 1.
     """
-    from sim.executors import WorkerError, sigterm_as_interrupt
+    from sim.executors import WorkerError
+    from sim.lifetime import sigterm_as_interrupt
 
     with sigterm_as_interrupt() as terminated:
         try:

@@ -5,8 +5,8 @@ and results come back in the order of the tasks whatever order they finish in, s
 parallel and distributed runs give identical results. A live progress bar with ETA shows on a
 terminal.
 
-Stopping: on Ctrl-C (or SIGTERM, within :func:`sigterm_as_interrupt`) the queued runs are
-dropped and the running ones ended at once, so finished runs (stored by the caller as they
+Stopping: on Ctrl-C (or SIGTERM, within :func:`sim.lifetime.sigterm_as_interrupt`) the queued
+runs are dropped and the running ones ended at once, so finished runs (stored by the caller as they
 arrive) are kept and nothing is left running. Local workers also end by themselves as soon as
 the main process is gone, however it ended (even ``kill -9``). A worker that dies (e.g. killed
 by the out-of-memory killer) or a Dask scheduler that cannot be reached raises one error with a
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import select
 import signal
 import socket
 import threading
@@ -40,9 +39,9 @@ from rich.progress import (
 )
 
 from sim.experiment import RunResult, RunTask, execute, execute_batch
+from sim.lifetime import end_with
 
-__all__ = ["EXECUTORS", "SchedulerError", "WorkerError", "check_scheduler", "run_tasks",
-           "sigterm_as_interrupt"]
+__all__ = ["EXECUTORS", "SchedulerError", "WorkerError", "check_scheduler", "run_tasks"]
 
 EXECUTORS = ("local", "dask")
 BATCH_SECONDS = 2.0
@@ -106,35 +105,6 @@ def run_tasks(tasks: Sequence[RunTask], workers: int = 1, *, executor: str = "lo
             if bar:
                 bar.advance(job)
     return [r for r in results if r is not None]
-
-
-@contextmanager
-def sigterm_as_interrupt() -> Iterator[Callable[[], bool]]:
-    """Within the block, SIGTERM stops the main thread as Ctrl-C does.
-
-    The first SIGTERM raises :class:`KeyboardInterrupt`, so the runs in flight are stopped and
-    the finished ones kept as on Ctrl-C; a second SIGTERM ends the process at once (its local
-    workers follow it). Outside the main thread signals cannot be handled and nothing changes.
-
-    Yields:
-        A function telling whether SIGTERM was received.
-    """
-    received = False
-
-    def interrupt(signum: int, frame: object) -> None:
-        nonlocal received
-        received = True
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        raise KeyboardInterrupt
-
-    if threading.current_thread() is not threading.main_thread():
-        yield lambda: received
-        return
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield lambda: received
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def check_scheduler(address: str, timeout: float = 5.0) -> None:
@@ -258,7 +228,7 @@ def _processes(tasks: Sequence[RunTask], workers: int) -> Iterator[RunResult]:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["sim.experiment"])  # import once, fork the workers
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_end_with, initargs=(os.getpid(),))
+                               initializer=end_with, initargs=(os.getpid(),))
     try:
         futures = {pool.submit(execute, task): task for task in tasks}
         processes = list(_workers_of(pool))
@@ -318,61 +288,6 @@ def _death(processes: Sequence[multiprocessing.process.BaseProcess]) -> str:
     if code < 0:
         return f"killed by signal {-code}"
     return f"exit code {code}"
-
-
-def _end_with(main_pid: int) -> None:
-    """Initializer of a local worker: ignore Ctrl-C, and exit once the main process is gone.
-
-    Ctrl-C reaches every process of the terminal's foreground group; the main process stops
-    the workers itself. A worker would otherwise outlive a main process that was killed
-    (``kill -9``): it waits for more runs forever, and keeps the pool's fork server and
-    resource tracker alive with it.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_after, args=(main_pid,), name="end-with-main",
-                     daemon=True).start()
-
-
-def _exit_after(pid: int) -> None:
-    _wait_for_exit(pid)
-    os._exit(1)
-
-
-def _wait_for_exit(pid: int, poll: float = 1.0, pidfd: bool = True) -> None:
-    """Return once process ``pid`` has ended (or is a zombie).
-
-    On Linux a pidfd tells at once; elsewhere (or where pidfds are not allowed) the process is
-    polled every ``poll`` seconds.
-    """
-    if pidfd and hasattr(os, "pidfd_open"):
-        try:
-            fd = os.pidfd_open(pid)
-        except ProcessLookupError:
-            return
-        except OSError:
-            pass
-        else:
-            try:
-                select.select([fd], [], [])  # readable once the process has ended
-            finally:
-                os.close(fd)
-            return
-    while _alive(pid):
-        time.sleep(poll)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie (ended, not yet reaped) still takes signals
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
 
 
 def _dask(tasks: Sequence[RunTask], workers: int, scheduler: str | None) -> Iterator[RunResult]:

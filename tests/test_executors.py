@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import sim.executors as executors
+import sim.lifetime as lifetime
 from sim.executors import SchedulerError, WorkerError, check_scheduler, run_tasks
 from sim.experiment import comparison_tasks
 from sim.params import Params
@@ -193,15 +194,15 @@ def test_a_run_out_of_memory_is_one_error(monkeypatch):
 def test_waiting_for_a_process_returns_once_it_ended(pidfd):
     child = subprocess.Popen(["sleep", "0.3"])  # left unreaped: a zombie counts as ended
     started = time.monotonic()
-    executors._wait_for_exit(child.pid, poll=0.05, pidfd=pidfd)
+    lifetime.wait_for_exit(child.pid, poll=0.05, pidfd=pidfd)
     assert 0.2 < time.monotonic() - started < 5
     child.wait()
-    executors._wait_for_exit(child.pid, pidfd=pidfd)  # long gone: returns at once
+    lifetime.wait_for_exit(child.pid, pidfd=pidfd)  # long gone: returns at once
 
 
 def test_sigterm_raises_keyboard_interrupt_once_and_the_handler_is_restored():
     before = signal.getsignal(signal.SIGTERM)
-    with pytest.raises(KeyboardInterrupt), executors.sigterm_as_interrupt() as received:
+    with pytest.raises(KeyboardInterrupt), lifetime.sigterm_as_interrupt() as received:
         assert not received()
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(5)
