@@ -77,13 +77,6 @@ def _user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _check_out_dir(out: Path) -> None:
-    """Fail early, before running anything, if ``out`` cannot be a writable folder."""
-    from sim.folders import check_writable
-
-    check_writable(out)
-
-
 def _say_moved(moved: Path | None) -> None:
     """Tell where ``--force`` moved the folder's earlier results."""
     if moved is not None:
@@ -115,7 +108,6 @@ def run(
     """Run one scenario; write the KPI time series (Parquet, CSV) and manifest.json."""
     params = load_scenario(scenario, set_ or (), seed=seed, steps=steps)
     out = out or Path("results") / f"run-{params.scenario.name}"
-    _check_out_dir(out)
     outcome = run_scenario(params, out, scenario, force=force)
     _say_moved(outcome.moved_aside)
     _print_summary(outcome, out)
@@ -173,7 +165,6 @@ def compare(
         raise BadInput(f"--reference: {reference!r} is not among the compared strategies; "
                        f"allowed: {', '.join(names)}")
     out = out or Path("results") / f"compare-{params.scenario.name}"
-    _check_out_dir(out)
     with _keeping_runs(out):
         result = compare_strategies(params, names, replications, out, reference=reference,
                                     workers=workers, scenario_file=scenario, resume=resume,
@@ -249,7 +240,6 @@ def sweep(
 
         check_scheduler(scheduler)  # before the results folder is touched
     out = out or _results_dir(spec)
-    _check_out_dir(out)
     started = time.perf_counter()
     with _keeping_runs(out):
         outcome = run_sweep(spec, out, workers=workers, executor=executor, scheduler=scheduler,
@@ -272,7 +262,7 @@ def report(results: Annotated[Path, typer.Argument(help="A results folder.")]) -
 
     import pyarrow.parquet as pq
 
-    from sim.folders import locked
+    from sim.folders import check_writable, locked
 
     manifest_path = results / "manifest.json"
     if not manifest_path.is_file():
@@ -290,7 +280,7 @@ def report(results: Annotated[Path, typer.Argument(help="A results folder.")]) -
     if not isinstance(manifest, dict) or manifest.get("command") not in ("compare", "sweep"):
         raise BadInput(f"{manifest_path}: command = {manifest.get('command')!r} is not allowed; "
                        "allowed: 'compare', 'sweep'")
-    _check_out_dir(results)
+    check_writable(results)
     with locked(results):
         runs = pq.read_table(results / "runs.parquet")
         series = pq.read_table(results / "timeseries.parquet")

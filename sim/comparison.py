@@ -79,9 +79,8 @@ def compare(params: Params, strategies: list[str], replications: int, out: Path,
             (:func:`sim.folders.claim_results`).
 
     Raises:
-        sim.folders.ResultsFolderError: If ``out`` cannot be written or holds other results.
-        sim.store.StoreError: If ``out`` holds the runs of an interrupted comparison and
-            ``resume`` is false, or they were made with other parameters or options.
+        sim.folders.ResultsFolderError: If ``out`` cannot be written, holds other results, or
+            holds stored runs and ``resume`` is false.
     """
     from sim.report import write_report  # matplotlib is only needed once results exist
 
@@ -95,7 +94,7 @@ def compare(params: Params, strategies: list[str], replications: int, out: Path,
         started = time.perf_counter()
         store = RunStore(out)
         source = str(scenario_file) if scenario_file else params.scenario.name
-        store.open(f"compare {source}", digest, source, resume, command="compare")
+        store.open(f"compare {source}", digest, source, "compare")
         tasks = comparison_tasks(params, strategies, replications)
         done = store.done()
         todo = [t for t in tasks if run_id(t) not in done]

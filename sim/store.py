@@ -10,7 +10,8 @@ tables are written, so an interrupted comparison can be continued with ``--resum
 
 A run id is content-addressed: a hash of everything that determines the run (its parameter
 values, seed included, its strategy label, context and replication). Resuming skips the runs
-whose ids are already stored, and refuses a store written for a different experiment file.
+whose ids are already stored; a store written for other settings is refused when the folder is
+claimed (:mod:`sim.folders`).
 """
 
 from __future__ import annotations
@@ -56,33 +57,21 @@ class RunStore:
         self.folder = self.root / "store"
         self.header = self.folder / "experiment.json"
 
-    def open(self, name: str, digest: str, source: str, resume: bool,
-             command: str = "sweep") -> None:
-        """Create the store, or check that it may be resumed.
+    def open(self, name: str, digest: str, source: str, command: str) -> None:
+        """Create the store's header if it has none (a resumed store keeps its own).
+
+        Whether the folder's stored runs may be used (same command and digest, ``--resume``)
+        is decided before, when the folder is claimed (:func:`sim.folders.claim_results`).
 
         Args:
             name: Experiment name.
-            digest: Digest of the experiment's files.
-            source: The experiment file, for messages.
-            resume: Whether continuing an existing store is wanted.
+            digest: Digest of what determines the runs.
+            source: The experiment or scenario file, for messages.
             command: The command writing the store (``sweep`` or ``compare``).
-
-        Raises:
-            StoreError: If runs are stored and ``resume`` is false, or they belong to a different
-                version of the experiment.
         """
-        if self.header.exists():
-            stored = json.loads(self.header.read_text(encoding="utf-8"))
-            if not resume:
-                raise StoreError(f"{self.root}: already holds runs of {stored.get('name')!r}; "
-                                 "add --resume to continue them or give another --out")
-            if stored.get("digest") != digest:
-                raise StoreError(f"{self.root}: its runs come from a different version of "
-                                 f"{source} (or its scenario, or the command's options); "
-                                 "--resume refuses to mix them; give another --out")
-            return
-        write_json({"name": name, "command": command, "digest": digest, "source": source},
-                   self.header)
+        if not self.header.exists():
+            write_json({"name": name, "command": command, "digest": digest, "source": source},
+                       self.header)
 
     def discard(self) -> None:
         """Remove the store (once its runs are consolidated elsewhere)."""

@@ -73,9 +73,8 @@ def run_sweep(experiment: Experiment, out: Path, *, workers: int = 1, executor: 
             (:func:`sim.folders.claim_results`).
 
     Raises:
-        sim.folders.ResultsFolderError: If ``out`` cannot be written or holds other results.
-        sim.store.StoreError: If ``out`` holds runs and ``resume`` is false, or holds runs of
-            a different version of the experiment.
+        sim.folders.ResultsFolderError: If ``out`` cannot be written, holds other results, or
+            holds stored runs and ``resume`` is false.
     """
     if experiment.largest_run is not None:
         # On a remote cluster the runs use its machines' memory, one run per worker thread.
@@ -85,8 +84,7 @@ def run_sweep(experiment: Experiment, out: Path, *, workers: int = 1, executor: 
                        force=force) as claim:
         started = time.perf_counter()
         store = RunStore(out)
-        store.open(experiment.name, experiment.digest, str(experiment.path), resume,
-                   command="sweep")
+        store.open(experiment.name, experiment.digest, str(experiment.path), "sweep")
         tasks = [t for t in experiment.tasks()
                  if replications is None or t.replication < replications]
         contexts = experiment.contexts()

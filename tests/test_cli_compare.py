@@ -97,7 +97,7 @@ def test_an_interrupted_comparison_keeps_its_runs_and_resumes_to_the_same_bytes(
 
 def test_resume_refuses_runs_made_with_other_options(capsys, tmp_path):
     store = RunStore(tmp_path)
-    store.open("compare x", "another digest", "x", resume=False, command="compare")
+    store.open("compare x", "another digest", "x", "compare")
     code, _, err = run_cli(["compare", DEFAULT, "--strategies", "none,org_wide_first",
                             "--replications", "2", "--workers", "1", "--set",
                             "org.employees=150", "--steps", "12", "--out", str(tmp_path),
