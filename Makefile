@@ -5,7 +5,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench clean setup
+.PHONY: run test test-fast lint bench clean setup dashboard browser
 
 setup: $(STAMP)
 
@@ -30,11 +30,21 @@ $(STAMP): pyproject.toml requirements.lock scripts/find-python
 run: $(STAMP)
 	$(VENV)/bin/orglearn compare scenarios/default.toml --replications 20
 
+# The leaders' dashboard on http://127.0.0.1:8765/ (Ctrl-C stops it). For a client's
+# organisation: make dashboard SCENARIO=scenarios/client-example.toml; a results folder:
+# make dashboard RESULTS=results/default.
+dashboard: $(STAMP)
+	$(VENV)/bin/orglearn dashboard $(SCENARIO) $(if $(RESULTS),--results $(RESULTS))
+
+# Debian's chromium for the browser tests, installed where it is missing.
+browser:
+	@./scripts/ensure-chromium
+
 # The whole suite (about 3.5 minutes on 2 cores); test-fast leaves out the tests marked slow.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) browser
 	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider -m "not slow"
 
 lint: $(STAMP)
@@ -45,6 +55,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_landscape.py
 	$(PY) benchmarks/bench_chart.py
 	$(PY) benchmarks/bench_memory.py
+	$(PY) benchmarks/bench_dashboard.py --browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

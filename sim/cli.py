@@ -354,6 +354,28 @@ def validate(files: Annotated[list[Path], typer.Argument(
             typer.echo(f"{path}: ok{chart}")
 
 
+@app.command()
+@_user_errors
+def dashboard(
+    scenario: Annotated[Path | None, typer.Argument(
+        help="Scenario TOML file to open first (e.g. a client's organisation).")] = None,
+    results: Annotated[Path | None, typer.Option(
+        help="A results folder (orglearn compare or sweep) to open in the results viewer.")
+    ] = None,
+    host: Annotated[str, typer.Option(
+        help="Address to listen on; only this machine can connect unless you change it.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+) -> None:
+    """Serve the leaders' dashboard: two strategies racing on one organisation."""
+    from sim.dashboard.server import DashboardError, serve
+
+    try:
+        serve(scenario, results, host=host, port=port, announce=typer.echo)
+    except DashboardError as error:
+        raise BadInput(str(error)) from None
+
+
 @app.command("list")
 @_user_errors
 def list_(what: Annotated[str, typer.Argument(help="strategies, scenarios or params")]) -> None:

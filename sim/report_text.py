@@ -12,7 +12,8 @@ import pyarrow as pa
 from sim.metrics import RUN_KPIS, RunKpi
 from sim.report import _context, _paired, _values, share_better, t_interval
 
-__all__ = ["head_to_head", "render_report", "verdict_sentence"]
+__all__ = ["format_change", "format_span", "format_value", "head_to_head", "render_report",
+           "verdict_sentence"]
 
 
 _PHRASES = {
@@ -55,6 +56,14 @@ def _span(low: float, high: float, unit: str, signed: bool = False) -> str:
     if signed or low < 0:
         return f"{_num(low, unit, signed)} to {_num(high, unit, signed)}"
     return f"{_num(low, unit)}–{_value(high, unit)}"
+
+
+format_value = _value
+"""A value in its unit's words, as the report writes it (``77.8%``)."""
+format_change = _change
+"""A difference in its unit's words, as the report writes it (``+55.0 points``)."""
+format_span = _span
+"""An interval in its unit's words, as the report writes it."""
 
 
 def _cells(*cells: str) -> str:

@@ -1,0 +1,1 @@
+"""The leaders' dashboard: a Solara app over the library (see README, "For leaders")."""

@@ -1,0 +1,108 @@
+"""The Solara page's state logic, rendered without a browser (Solara's test renderer)."""
+
+import time
+
+import ipyvuetify as v
+import pytest
+import solara
+
+from sim.dashboard import app
+
+
+@pytest.fixture
+def rendered():
+    box, rc = solara.render(app.Page(), handle_error=False)
+    yield rc
+    rc.close()
+
+
+def wait_for(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def button(rc, label: str) -> v.Btn:
+    return next(b for b in rc.find(v.Btn).widgets if label in b.children)
+
+
+def scoreboard(rc) -> str:
+    return rc.find(v.Html, class_="orglearn-scoreboard").widget.children[0]
+
+
+def type_into(rc, label: str, text: str) -> v.TextField:
+    field = rc.find(v.TextField, label=label).widget
+    field.v_model = text
+    field.fire_event("focusout", {})
+    return field
+
+
+def test_the_page_opens_on_the_default_preset_at_week_0(rendered):
+    assert scoreboard(rendered).startswith("Week 0 of 104 — taking part: small_groups_first")
+    organisation = rendered.find(v.Html, class_="orglearn-organisation").widget.children[0]
+    assert organisation.startswith("default: 1,000 people in 5 divisions, seed 1")
+
+
+def test_step_advances_both_strategies_through_the_frame_loop(rendered):
+    button(rendered, "Step").fire_event("click", {})
+    wait_for(lambda: scoreboard(rendered).startswith("Week 1 of 104"))
+    button(rendered, "Step").fire_event("click", {})
+    wait_for(lambda: scoreboard(rendered).startswith("Week 2 of 104"))
+
+
+def test_a_refused_value_is_the_schema_message_under_its_field(rendered):
+    type_into(rendered, "Employees (people)", "-5")
+    wait_for(lambda: rendered.find(v.TextField, label="Employees (people)").widget.error)
+    field = rendered.find(v.TextField, label="Employees (people)").widget
+    assert field.messages == ["dashboard: org.employees = -5 is not allowed; allowed: an "
+                              "integer in [2, 200000]"]
+    organisation = rendered.find(v.Html, class_="orglearn-organisation").widget.children[0]
+    assert "1,000 people" in organisation  # the race goes on with the last valid values
+
+
+def test_an_accepted_value_rebuilds_the_race(rendered):
+    type_into(rendered, "Employees (people)", "250")
+    wait_for(lambda: "250 people" in rendered.find(
+        v.Html, class_="orglearn-organisation").widget.children[0])
+    assert scoreboard(rendered).startswith("Week 0 of 104")
+
+
+def test_the_same_strategy_twice_is_refused_in_words(rendered):
+    app.strategy_b.set(app.strategy_a.value)
+    try:
+        wait_for(lambda: rendered.find(v.Alert).widgets)
+        texts = " ".join(str(a.children) for a in rendered.find(v.Alert).widgets)
+        assert "Strategy A and B are the same" in texts
+    finally:
+        app.strategy_b.set("org_wide_first")
+
+
+def test_a_slow_frame_never_slows_the_race():
+    import threading
+
+    from sim.dashboard.network import compute_layout
+    from sim.dashboard.race import Player, Race
+    from sim.params import Params
+
+    race = Race(Params().replace({"org.employees": 200, "run.steps": 400}))
+    layout = compute_layout(race.org, race.seed)
+    player = Player(race, speed=100.0)
+    frames = []
+
+    def slow_draw(frame):  # a chart that takes half a second to draw
+        frames.append(frame.snapshot.week)
+        time.sleep(0.5)
+
+    cancel = threading.Event()
+    loop = threading.Thread(target=app._frame_loop,
+                            args=(race, player, None, layout, slow_draw, cancel))
+    loop.start()
+    player.play()
+    time.sleep(1.6)
+    player.stop()
+    cancel.set()
+    loop.join(5)
+    assert race.week >= 60  # the race ran at its own pace (100 weeks/s, minus slack) ...
+    assert 2 <= len(frames) <= 5  # ... while only a few frames were drawn
+    assert frames == sorted(frames) and frames[-1] > frames[0]
