@@ -29,7 +29,7 @@ import solara.lab
 
 from sim.dashboard.bands import BandJob
 from sim.dashboard.charts import CHARTS, GAP_KPIS, Chart, csv_text, png_bytes
-from sim.dashboard.controls import Control, apply_edits, controls, shown_value
+from sim.dashboard.controls import SOURCE, Control, apply_edits, controls, shown_value
 from sim.dashboard.echarts import Echarts
 from sim.dashboard.explain import strategy_text
 from sim.dashboard.frames import Frame, build_frame
@@ -38,6 +38,7 @@ from sim.dashboard.presets import Preset, find_presets
 from sim.dashboard.race import DEFAULT_STRATEGIES, Player, Race
 from sim.dashboard.results_view import ResultsError, cell_text, find_results, open_results
 from sim.dashboard.server import settings_from_environment
+from sim.limits import check_run_memory
 from sim.params import ParameterError, Params
 from sim.scenario import ScenarioError
 from sim.strategies import STRATEGIES
@@ -313,9 +314,13 @@ def LiveRace(name: str, race: Race, player: Player, job: BandJob | None) -> None
         Prose("### The organisation")
         solara.Select("Colour people by", value=colour_by, values=["engagement", "knowledge"],
                       style={"max-width": "220px"})
-    with solara.Columns([1, 1]):
+    if layout.aggregated:  # a grid of divisions x engagement: it needs the full width
         NetworkCard(frame, race, layout, 0)
         NetworkCard(frame, race, layout, 1)
+    else:
+        with solara.Columns([1, 1]):
+            NetworkCard(frame, race, layout, 0)
+            NetworkCard(frame, race, layout, 1)
     with solara.Row(style={"align-items": "center"}):
         Prose("### Who is ahead?")
         solara.Select("Gap in", value=gap_kpi, values=list(GAP_KPIS),
@@ -375,12 +380,17 @@ def RaceTab() -> None:
         problem = "Strategy A and B are the same: pick two different strategies to race."
     key = repr(sorted(params.values.items())) if params is not None else ""
 
-    def make_race() -> Race | None:
+    def make_race() -> tuple[Race | None, str | None]:
         if params is None or pair[0] == pair[1]:
-            return None
-        return Race(params, pair)
+            return None, None
+        try:  # both models live in this process: refuse what would not fit, in words
+            check_run_memory(SOURCE, [params], workers=2)
+            return Race(params, pair), None
+        except ParameterError as error:
+            return None, str(error)
 
-    race = solara.use_memo(make_race, [key, pair])
+    race, refused = solara.use_memo(make_race, [key, pair])
+    problem = problem or refused
     player = solara.use_memo(lambda: Player(race, float(speed.value)) if race else None, [race])
     solara.use_effect(lambda: (lambda: player.stop()) if player else None, [player])
     reps = _replications() if bands_on.value else None

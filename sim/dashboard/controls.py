@@ -47,8 +47,6 @@ class Control:
 
     Attributes:
         param: The schema's parameter (default, range, unit and help all come from it).
-        label: Short label: the parameter's name in words.
-        widget: ``"switch"`` (true/false), ``"select"`` (choices) or ``"text"`` (a number).
     """
 
     param: Param
@@ -62,7 +60,8 @@ class Control:
     def label(self) -> str:
         """The parameter's name in words, with its unit."""
         words = self.param.name.replace("_", " ").capitalize()
-        return f"{words} ({self.param.unit})" if self.param.unit else words
+        unit = self.param.unit
+        return f"{words} ({unit})" if unit and unit.lower() not in words.lower() else words
 
     @property
     def widget(self) -> str:

@@ -106,3 +106,37 @@ def test_a_slow_frame_never_slows_the_race():
     assert race.week >= 60  # the race ran at its own pace (100 weeks/s, minus slack) ...
     assert 2 <= len(frames) <= 5  # ... while only a few frames were drawn
     assert frames == sorted(frames) and frames[-1] > frames[0]
+
+
+def test_bands_run_in_the_background_and_join_the_verdict(rendered):
+    type_into(rendered, "Employees (people)", "150")
+    type_into(rendered, "Steps (weeks)", "12")
+    wait_for(lambda: "150 people" in rendered.find(
+        v.Html, class_="orglearn-organisation").widget.children[0])
+    app.replications_text.set("3")
+    app.bands_on.set(True)
+    try:
+        button(rendered, "Run to the end").fire_event("click", {})
+
+        def verdict() -> str:
+            return " ".join(str(w.children) for w in rendered.find(
+                v.Alert, class_="orglearn-verdict").widgets)
+
+        wait_for(lambda: "Over 3 paired replications" in verdict(), timeout=120)
+        assert "After 12 weeks on this seed" in verdict()
+        assert "95% CI" in verdict()
+    finally:
+        app.bands_on.set(False)
+        app.replications_text.set("20")
+
+
+def test_an_organisation_too_big_for_memory_is_refused_in_words(monkeypatch):
+    monkeypatch.setenv("ORGLEARN_MEMORY_LIMIT", "50MB")
+    box, rc = solara.render(app.Page(), handle_error=False)
+    try:
+        alerts = " ".join(str(a.children) for a in rc.find(v.Alert).widgets)
+        assert "org.employees = 1000 is not allowed; allowed: values whose runs fit in " \
+               "memory" in alerts
+        assert not rc.find(v.Html, class_="orglearn-scoreboard").widgets  # no race started
+    finally:
+        rc.close()

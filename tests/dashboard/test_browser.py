@@ -86,6 +86,26 @@ def test_the_page_loads_offline_with_no_console_errors(page: Page, served):
         expect(chart(page, key).locator("canvas").first).to_be_visible()
 
 
+def pick(page: Page, label: str, choice: str) -> None:
+    """Choose ``choice`` in the Vuetify select labelled ``label``."""
+    page.get_by_label(label).click(force=True)
+    menu = page.locator(".menuable__content__active")  # the menu now open
+    menu.get_by_role("option", name=choice, exact=True).click()
+    expect(menu).to_have_count(0)
+
+
+def test_picking_a_and_b_races_the_chosen_strategies(page: Page, served):
+    open_race(page, served.url)
+    board = page.locator(".orglearn-scoreboard")
+    pick(page, "Strategy A", "co_opt_existing")
+    expect(board).to_contain_text("taking part: co_opt_existing", timeout=LOAD_MS)
+    pick(page, "Strategy B", "division_networks")
+    expect(board).to_contain_text("· division_networks", timeout=LOAD_MS)
+    step(page, 4)
+    week, a, b = score(page)
+    assert week == 4 and a != b
+
+
 def test_stepping_changes_both_strategies_and_they_differ(page: Page, served):
     open_race(page, served.url)
     week, a0, b0 = score(page)
