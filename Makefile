@@ -40,7 +40,7 @@ dashboard: $(STAMP)
 browser:
 	@./scripts/ensure-chromium
 
-# The whole suite (about 3.5 minutes on 2 cores); test-fast leaves out the tests marked slow.
+# The whole suite (about 5 minutes on 2 cores, browser tests included); test-fast leaves out the tests marked slow.
 test: $(STAMP) browser
 	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider
 

@@ -2,7 +2,8 @@
 
 Agents hold no state of their own besides their row index. Reading ``employee.motivation``
 reads ``model.state.employees.motivation[employee.index]``; assigning to it writes the array.
-So Mesa's tools and the dashboard see agents, while every mechanism runs on whole arrays.
+So Mesa's tools see agents, while every mechanism runs on whole arrays (as do the dashboard's
+pictures, which read whole columns at once).
 """
 
 from __future__ import annotations

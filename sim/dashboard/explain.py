@@ -37,10 +37,10 @@ def _compare(a: str, b: str, what: str, unit: str, x: float, y: float, kpi: str)
     diff = x - y
     if not (math.isfinite(x) and math.isfinite(y)):
         return f"{what}: not measured"
-    if diff == 0:
+    amount = format_change(abs(diff), unit).lstrip("+")
+    if set(amount.split()[0]) <= set("0."):  # a gap too small to show is no lead
         return f"{a} and {b} are level on {what}, at {format_value(x, unit)}"
     ahead = a if (diff > 0) == (better_direction(kpi) == "higher") else b
-    amount = format_change(abs(diff), unit).lstrip("+")
     values = f"({format_value(x, unit)} against {format_value(y, unit)})"
     if unit == "share":
         said = f"{a} has {amount} {'more' if diff > 0 else 'fewer'} {what} than {b}"

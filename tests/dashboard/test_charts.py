@@ -93,3 +93,16 @@ def test_the_verdict_names_who_is_ahead_with_the_numbers():
     assert f"people taking part than {PAIR[1]} ({a:.1%} against {b:.1%}), so {leader} is " \
            "ahead" in text
     assert "not started" in verdict(Race(r.params, PAIR).snapshot())
+
+
+def test_a_gap_too_small_to_show_is_called_level():
+    snap = race(0).snapshot()
+    series = ({**snap.series[0]}, {**snap.series[1]})
+    for kpi, x, y in (("participating_share", 0.5, 0.5), ("contributing_share", 0.1, 0.1),
+                      ("mean_knowledge", 0.0012, 0.0009), ("error_rate", 0.5001, 0.5)):
+        series[0][kpi] = np.array([0.0, x])
+        series[1][kpi] = np.array([0.0, y])
+    from sim.dashboard.race import Snapshot
+
+    text = verdict(Snapshot(1, 40, PAIR, series, 1))
+    assert text.count("are level") == 4 and "ahead" not in text
