@@ -23,12 +23,12 @@ from scipy import stats
 from sim.metrics import KPIS, RUN_KPIS
 from sim.results import atomic_write
 
-__all__ = ["TIMESERIES_PANELS", "make_figures"]
+__all__ = ["STYLE", "TIMESERIES_PANELS", "make_figures", "save_png"]
 
 TIMESERIES_PANELS = ("participating_share", "contributing_share", "mean_knowledge", "error_rate",
                      "silo_index", "active_communities")
 DPI = 120
-_STYLE = {"font.size": 9, "axes.titlesize": 9, "axes.grid": True, "grid.alpha": 0.3,
+STYLE = {"font.size": 9, "axes.titlesize": 9, "axes.grid": True, "grid.alpha": 0.3,
           "legend.fontsize": 8, "figure.facecolor": "white", "savefig.facecolor": "white"}
 _WEEKLY = {k.name: k for k in KPIS}
 _BETTER_SIDE = {"higher": "right of 0 is better", "lower": "left of 0 is better",
@@ -62,16 +62,16 @@ def make_figures(runs: pa.Table, timeseries: pa.Table, summary: pa.Table, out_di
         "kpis.png": lambda fig: _draw_kpis(fig, rows, headline, colours),
     }
     paths = []
-    with mpl.rc_context(_STYLE):
+    with mpl.rc_context(STYLE):
         for name, draw in drawings.items():
             fig = Figure(figsize=(11, 7), dpi=DPI)  # manual layout: constrained costs 2x
             FigureCanvasAgg(fig)
             draw(fig)
-            paths.append(_save(fig, out_dir / name))
+            paths.append(save_png(fig, out_dir / name))
     return paths
 
 
-def _save(fig: Figure, path: Path) -> Path:
+def save_png(fig: Figure, path: Path) -> Path:
     """Save a PNG without metadata that would change from one run to the next."""
     atomic_write(path, lambda p: fig.savefig(p, dpi=DPI, format="png",
                                              metadata={"Software": None}))

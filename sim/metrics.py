@@ -14,7 +14,8 @@ import numpy as np
 
 from sim.state import Engagement, State, Status
 
-__all__ = ["KPIS", "Kpi", "RUN_KPIS", "Recorder", "RunKpi", "measure", "run_summary"]
+__all__ = ["KPIS", "RUN_KPIS", "Kpi", "Recorder", "RunKpi", "knowledge_scores", "measure",
+           "run_summary"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ KPIS: tuple[Kpi, ...] = (
 )
 
 
-def _knowledge(beliefs: np.ndarray, reality: np.ndarray) -> np.ndarray:
+def knowledge_scores(beliefs: np.ndarray, reality: np.ndarray) -> np.ndarray:
     """March's knowledge score of each row: (correct - wrong) / m."""
     return (beliefs.astype(np.int32) @ reality.astype(np.int32)) / beliefs.shape[1]
 
@@ -82,7 +83,7 @@ def measure(state: State, previous_silo: float = float("nan")) -> dict[str, floa
     """
     e, c, world, week = state.employees, state.communities, state.world, state.week
     n, m = e.beliefs.shape
-    knowledge = _knowledge(e.beliefs, world.reality)
+    knowledge = knowledge_scores(e.beliefs, world.reality)
     correct = (e.beliefs == world.reality[None, :]).sum(axis=1)
     unknown = (e.beliefs == 0).sum(axis=1)
     if world.landscape is None:
@@ -93,7 +94,8 @@ def measure(state: State, previous_silo: float = float("nan")) -> dict[str, floa
     by_division = np.bincount(e.division, weights=knowledge, minlength=n_div) / np.bincount(
         e.division, minlength=n_div)
     live = c.live
-    code_knowledge = float(_knowledge(c.code[live], world.reality).mean()) if live.any() else 0.0
+    code_knowledge = (float(knowledge_scores(c.code[live], world.reality).mean())
+                      if live.any() else 0.0)
     silo = (week.exchanges_within / week.exchanges_total if week.exchanges_total
             else previous_silo)
     values = {
@@ -233,7 +235,7 @@ def run_summary(columns: dict[str, np.ndarray], state: State) -> dict[str, float
     participants = e.participating
     n_part = int(participants.sum())
     rung = e.engagement[participants]
-    knowledge = _knowledge(e.beliefs, state.world.reality)
+    knowledge = knowledge_scores(e.beliefs, state.world.reality)
     applied = (float(knowledge[participants].mean() - knowledge[~participants].mean())
                if 0 < n_part < e.n else 0.0)
     silo = columns["silo_index"][1:]

@@ -23,8 +23,9 @@ from scipy import stats
 from sim.metrics import RUN_KPIS, RunKpi
 from sim.results import atomic_write
 
-__all__ = ["beats_matrix", "make_figures", "share_better", "summarise", "t_interval", "verdicts",
-           "welch_interval", "write_report", "write_summary_csv"]
+__all__ = ["beats_matrix", "context_runs", "kpi_values", "kpi_verdict", "make_figures",
+           "paired_values", "share_better", "summarise", "t_interval", "verdicts", "welch_interval",
+           "write_report", "write_summary_csv"]
 
 CONFIDENCE = 0.95
 NAN = float("nan")
@@ -91,12 +92,12 @@ def share_better(diff: np.ndarray, better: str) -> float:
 # ----------------------------------------------------------------------------- data access
 
 
-def _context(runs: pa.Table, context: int) -> pa.Table:
+def context_runs(runs: pa.Table, context: int) -> pa.Table:
     """The runs of one context."""
     return runs.filter(pc.equal(runs["context"], context))
 
 
-def _values(runs: pa.Table, kpi: str,
+def kpi_values(runs: pa.Table, kpi: str,
             order: list[str] | None = None) -> dict[str, dict[int, float]]:
     """``{strategy: {replication: value}}`` of one KPI (one context), NaN and nulls left out.
 
@@ -118,7 +119,7 @@ def _values(runs: pa.Table, kpi: str,
     return out
 
 
-def _paired(a: dict[int, float], b: dict[int, float]) -> np.ndarray:
+def paired_values(a: dict[int, float], b: dict[int, float]) -> np.ndarray:
     """Differences ``a - b`` over the replications both have, in replication order."""
     return np.array([a[r] - b[r] for r in sorted(a.keys() & b.keys())], dtype=np.float64)
 
@@ -144,12 +145,12 @@ def summarise(runs: pa.Table, reference: str) -> pa.Table:
     kpis = [k for k in RUN_KPIS if k.name in runs.column_names]
     rows = []
     for context in sorted(set(runs["context"].to_pylist())):
-        sub = _context(runs, context)
+        sub = context_runs(runs, context)
         if reference not in sub["strategy"].to_pylist():
             raise ValueError(f"reference strategy {reference!r} is not in context {context}; "
                              f"strategies: {', '.join(order)}")
         for kpi in kpis:
-            values = _values(sub, kpi.name, order)
+            values = kpi_values(sub, kpi.name, order)
             for strategy, vals in values.items():
                 row = {"context": context, "kpi": kpi.name, "label": kpi.label,
                        "better": kpi.better, "strategy": strategy}
@@ -166,7 +167,7 @@ def _describe(values: dict[int, float], ref: dict[int, float], better: str,
     row = {"n": int(x.size), "mean": mean, "sd": sd, "ci_low": low, "ci_high": high}
     if is_reference:
         return row | dict.fromkeys(_COMPARISON, NAN)
-    diff = _paired(values, ref)
+    diff = paired_values(values, ref)
     d_mean, d_sd, d_low, d_high = t_interval(diff)
     u_low, u_high = welch_interval(x, np.array(list(ref.values())))
     return row | {"diff_mean": d_mean, "diff_sd": d_sd, "diff_ci_low": d_low,
@@ -193,9 +194,9 @@ def beats_matrix(runs: pa.Table, kpi: str, context: int = 0) -> tuple[list[str],
     info = _RUN[kpi]
     if info.better not in ("higher", "lower"):
         raise ValueError(f"KPI {kpi!r} has no better side (better={info.better!r})")
-    values = _values(_context(runs, context), kpi)
+    values = kpi_values(context_runs(runs, context), kpi)
     names = list(values)
-    matrix = [[share_better(_paired(values[a], values[b]), info.better) for b in names]
+    matrix = [[share_better(paired_values(values[a], values[b]), info.better) for b in names]
               for a in names]
     return names, np.array(matrix, dtype=np.float64).reshape(len(names), len(names))
 
@@ -215,7 +216,7 @@ def verdicts(summary: pa.Table, runs: pa.Table, context: int = 0) -> list[dict[s
         runner-up), ``p_beats, wins, ties, n_pairs`` and ``clear`` (the CI excludes 0).
     """
     rows = [r for r in summary.to_pylist() if r["context"] == context]
-    sub = _context(runs, context)
+    sub = context_runs(runs, context)
     out = []
     for kpi in RUN_KPIS:
         if not kpi.headline or kpi.better not in ("higher", "lower"):
@@ -224,11 +225,11 @@ def verdicts(summary: pa.Table, runs: pa.Table, context: int = 0) -> list[dict[s
         ranked = sorted((r for r in rows if r["kpi"] == kpi.name and math.isfinite(r["mean"])),
                         key=lambda r, s=sign: s * r["mean"])
         if ranked:
-            out.append(_verdict(kpi, ranked, _values(sub, kpi.name)))
+            out.append(kpi_verdict(kpi, ranked, kpi_values(sub, kpi.name)))
     return out
 
 
-def _verdict(kpi: RunKpi, ranked: list[dict], values: dict[str, dict[int, float]]) -> dict:
+def kpi_verdict(kpi: RunKpi, ranked: list[dict], values: dict[str, dict[int, float]]) -> dict:
     """The verdict on one KPI from its strategies' summary rows, best first."""
     best = ranked[0]
     verdict = {"kpi": kpi.name, "label": kpi.label, "unit": kpi.unit, "better": kpi.better,
@@ -241,7 +242,7 @@ def _verdict(kpi: RunKpi, ranked: list[dict], values: dict[str, dict[int, float]
     if len(ranked) < 2:
         return verdict
     second = ranked[1]
-    diff = _paired(values[best["strategy"]], values[second["strategy"]])
+    diff = paired_values(values[best["strategy"]], values[second["strategy"]])
     mean, _, low, high = t_interval(diff)
     signed = diff if kpi.better == "higher" else -diff
     return verdict | {

@@ -10,10 +10,10 @@ import numpy as np
 import pyarrow as pa
 
 from sim.metrics import RUN_KPIS, RunKpi
-from sim.report import _context, _paired, _values, share_better, t_interval
+from sim.report import context_runs, kpi_values, paired_values, share_better, t_interval
 
-__all__ = ["format_change", "format_span", "format_value", "head_to_head", "render_report",
-           "verdict_sentence"]
+__all__ = ["common_seeds", "dig", "format_change", "format_number", "format_span",
+           "format_value", "head_to_head", "markdown_table", "render_report", "verdict_sentence"]
 
 
 _PHRASES = {
@@ -28,7 +28,7 @@ _CYCLES = ("value_immediate", "value_potential", "value_applied", "value_realise
            "value_reframing")
 
 
-def _num(x: float, unit: str, signed: bool = False) -> str:
+def format_number(x: float, unit: str, signed: bool = False) -> str:
     """A number in its unit's format: shares in %, scores with 3 decimals, others with 1."""
     if x is None or not math.isfinite(x):
         return "n/a"
@@ -36,34 +36,26 @@ def _num(x: float, unit: str, signed: bool = False) -> str:
     return f"{x * scale:{'+' if signed else ''}.{digits}f}"
 
 
-def _value(x: float, unit: str) -> str:
+def format_value(x: float, unit: str) -> str:
     """A value: ``77.8%``, ``0.512``, ``31.0``."""
-    text = _num(x, unit)
+    text = format_number(x, unit)
     return text + "%" if unit == "share" and text != "n/a" else text
 
 
-def _change(x: float, unit: str) -> str:
+def format_change(x: float, unit: str) -> str:
     """A difference: ``+55.0 points``, ``-3.2 weeks``, ``+0.120``."""
-    text = _num(x, unit, signed=True)
+    text = format_number(x, unit, signed=True)
     suffix = {"share": " points", "weeks": " weeks"}.get(unit, "")
     return text + suffix if text != "n/a" else text
 
 
-def _span(low: float, high: float, unit: str, signed: bool = False) -> str:
+def format_span(low: float, high: float, unit: str, signed: bool = False) -> str:
     """An interval: ``76.9–78.7%``, or ``+53.1 to +56.9`` for differences and negatives."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return "n/a"
     if signed or low < 0:
-        return f"{_num(low, unit, signed)} to {_num(high, unit, signed)}"
-    return f"{_num(low, unit)}–{_value(high, unit)}"
-
-
-format_value = _value
-"""A value in its unit's words, as the report writes it (``77.8%``)."""
-format_change = _change
-"""A difference in its unit's words, as the report writes it (``+55.0 points``)."""
-format_span = _span
-"""An interval in its unit's words, as the report writes it."""
+        return f"{format_number(low, unit, signed)} to {format_number(high, unit, signed)}"
+    return f"{format_number(low, unit)}–{format_value(high, unit)}"
 
 
 def _cells(*cells: str) -> str:
@@ -71,13 +63,13 @@ def _cells(*cells: str) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     """A Markdown table."""
     return "\n".join([_cells(*header), _cells(*["---"] * len(header))]
                      + [_cells(*r) for r in rows])
 
 
-def _dig(data: Any, *keys: str) -> Any:
+def dig(data: Any, *keys: str) -> Any:
     """``data[k1][k2]...``, or None where a key or level is missing."""
     for key in keys:
         if not isinstance(data, Mapping) or key not in data:
@@ -90,8 +82,8 @@ def verdict_sentence(v: dict[str, Any], weeks: str) -> str:
     """The plain-language verdict on one KPI."""
     unit, n = v["unit"], v["n_pairs"]
     phrase = _PHRASES.get(v["kpi"], v["label"].lower()).format(weeks=weeks)
-    best = (f"{_value(v['best_mean'], unit)} "
-            f"(95% CI {_span(v['best_ci_low'], v['best_ci_high'], unit)})")
+    best = (f"{format_value(v['best_mean'], unit)} "
+            f"(95% CI {format_span(v['best_ci_low'], v['best_ci_high'], unit)})")
     if v["runner_up"] is None:
         return f"On {phrase} only **{v['best']}** was run: {best}."
     censored = v["kpi"].startswith("time_to_") and weeks.isdigit() and all(
@@ -99,11 +91,11 @@ def verdict_sentence(v: dict[str, Any], weeks: str) -> str:
     if censored:
         return (f"On {phrase} there is **no winner**: neither `{v['best']}` nor "
                 f"`{v['runner_up']}` got there within {weeks} weeks in any replication.")
-    other = (f"{_value(v['runner_up_mean'], unit)} (95% CI "
-             f"{_span(v['runner_up_ci_low'], v['runner_up_ci_high'], unit)}) for "
+    other = (f"{format_value(v['runner_up_mean'], unit)} (95% CI "
+             f"{format_span(v['runner_up_ci_low'], v['runner_up_ci_high'], unit)}) for "
              f"`{v['runner_up']}`, the runner-up")
-    diff = (f"{_change(v['diff_mean'], unit)} "
-            f"(95% CI {_span(v['diff_ci_low'], v['diff_ci_high'], unit, signed=True)})")
+    diff = (f"{format_change(v['diff_mean'], unit)} "
+            f"(95% CI {format_span(v['diff_ci_low'], v['diff_ci_high'], unit, signed=True)})")
     tied = f" and tied in {v['ties']}" if v["ties"] else ""
     record = f"did better in {v['wins']}{tied} of {n} replications"
     if v["clear"]:
@@ -129,19 +121,19 @@ def _headline_section(index: dict, strategies: list[str], reference: str) -> str
         header = ["Strategy", "Mean [95% CI]", f"Paired difference vs {reference} [95% CI]",
                   f"P(beats {reference})"]
         parts += [f"### {kpi.label}", f"{kpi.formula} {kpi.better.capitalize()} is better.",
-                  _table(header, rows)]
+                  markdown_table(header, rows)]
     return "\n\n".join(parts)
 
 
 def _headline_row(row: dict, unit: str, reference: str) -> list[str]:
     """Strategy, mean [CI], paired difference [CI] and P(beats reference) of one summary row."""
-    cells = [row["strategy"], f"{_value(row['mean'], unit)} "
-             f"[{_span(row['ci_low'], row['ci_high'], unit)}]"]
+    cells = [row["strategy"], f"{format_value(row['mean'], unit)} "
+             f"[{format_span(row['ci_low'], row['ci_high'], unit)}]"]
     if row["strategy"] == reference:
         return [*cells, "(reference)", "—"]
     p = row["p_beats_reference"]
-    return [*cells, f"{_change(row['diff_mean'], unit)} "
-            f"[{_span(row['diff_ci_low'], row['diff_ci_high'], unit, signed=True)}]",
+    return [*cells, f"{format_change(row['diff_mean'], unit)} "
+            f"[{format_span(row['diff_ci_low'], row['diff_ci_high'], unit, signed=True)}]",
             f"{100 * p:.0f}%" if math.isfinite(p) else "n/a"]
 
 
@@ -156,12 +148,12 @@ def _means_table(index: dict, kpis: list[RunKpi], strategies: list[str], by: str
     """Means per strategy; † where the paired difference from the reference is clear."""
     def cell(kpi: RunKpi, s: str) -> str:
         row = index.get((kpi.name, s))
-        return "n/a" if row is None else _value(row["mean"], kpi.unit) + " †" * _clear(row)
+        return "n/a" if row is None else format_value(row["mean"], kpi.unit) + " †" * _clear(row)
 
     if by == "kpi":
-        return _table(["KPI", "Better", *strategies],
+        return markdown_table(["KPI", "Better", *strategies],
                       [[k.label, k.better, *(cell(k, s) for s in strategies)] for k in kpis])
-    return _table(["Strategy", *(k.label for k in kpis)],
+    return markdown_table(["Strategy", *(k.label for k in kpis)],
                   ([first] if first else []) + [[s, *(cell(k, s) for k in kpis)]
                                                 for s in strategies])
 
@@ -197,7 +189,7 @@ def _other_sections(index: dict, strategies: list[str], reference: str) -> list[
     return out
 
 
-def _common_seeds(runs: pa.Table) -> bool | None:
+def common_seeds(runs: pa.Table) -> bool | None:
     """Whether every (context, replication) used one seed for all strategies; None if unknown."""
     if "seed" not in runs.column_names:
         return None
@@ -214,7 +206,7 @@ def _pairing_section(rows: list[dict], runs: pa.Table, reference: str) -> str:
     widths = [(r["unpaired_ci_high"] - r["unpaired_ci_low"], r["diff_ci_high"] - r["diff_ci_low"])
               for r in rows if r["kpi"] in headline and r["strategy"] != reference]
     ratios = [u / p for u, p in widths if math.isfinite(u) and math.isfinite(p) and p > 0]
-    common = _common_seeds(runs)
+    common = common_seeds(runs)
     text = ("Replication r of every strategy used the same seed (common random numbers), so "
             "differences are paired on replication." if common else
             "**Warning**: strategies did not share seeds within a replication, so pairing "
@@ -228,25 +220,25 @@ def _pairing_section(rows: list[dict], runs: pa.Table, reference: str) -> str:
 
 def _how_section(runs: pa.Table, manifest: Mapping[str, Any], name: str, weeks: str) -> str:
     """What was run, with which seeds and versions, from the manifest and the runs."""
-    first = _context(runs, 0)
-    versions = _dig(manifest, "versions")
-    wall = next((w for w in (_dig(manifest, "wall_time_s"), _dig(manifest, "timings_s", "wall"),
-                             _dig(manifest, "timings_s", "wall_s"),
-                             _dig(manifest, "timings_s", "total_s")) if w is not None), None)
+    first = context_runs(runs, 0)
+    versions = dig(manifest, "versions")
+    wall = next((w for w in (dig(manifest, "wall_time_s"), dig(manifest, "timings_s", "wall"),
+                             dig(manifest, "timings_s", "wall_s"),
+                             dig(manifest, "timings_s", "total_s")) if w is not None), None)
     items = {
-        "Scenario": f"{name}" + (f" (`{f}`)" if (f := _dig(manifest, "scenario", "file")) else ""),
+        "Scenario": f"{name}" + (f" (`{f}`)" if (f := dig(manifest, "scenario", "file")) else ""),
         "Strategies": ", ".join(dict.fromkeys(first["strategy"].to_pylist())),
         "Replications": f"{len(set(first['replication'].to_pylist()))} per strategy",
         "Contexts": str(len(set(runs["context"].to_pylist()))),
-        "Root seed": _dig(manifest, "root_seed") if _dig(manifest, "root_seed") is not None
-        else _dig(manifest, "seed"),
+        "Root seed": dig(manifest, "root_seed") if dig(manifest, "root_seed") is not None
+        else dig(manifest, "seed"),
         "Weeks simulated": weeks,
-        "Employees": _dig(manifest, "parameters", "org", "employees"),
+        "Employees": dig(manifest, "parameters", "org", "employees"),
         "Versions": ", ".join(f"{k} {v}" for k, v in versions.items())
         if isinstance(versions, Mapping) else versions,
-        "Git commit": _dig(manifest, "git_commit"),
+        "Git commit": dig(manifest, "git_commit"),
         "Wall time": f"{float(wall):.1f} s" if isinstance(wall, int | float) else wall,
-        "Created (UTC)": _dig(manifest, "created_utc"),
+        "Created (UTC)": dig(manifest, "created_utc"),
     }
     lines = [f"- **{k}**: {v}" for k, v in items.items() if v is not None]
     return ("## How this was run\n\n" + "\n".join(lines) + "\n\nThe seed of every run is in "
@@ -255,8 +247,8 @@ def _how_section(runs: pa.Table, manifest: Mapping[str, Any], name: str, weeks: 
 
 def _scenario_name(runs: pa.Table, manifest: Mapping[str, Any]) -> str:
     """The scenario's name from the manifest, else from the runs."""
-    scenario = _dig(manifest, "scenario")
-    name = _dig(scenario, "name") if isinstance(scenario, Mapping) else scenario
+    scenario = dig(manifest, "scenario")
+    name = dig(scenario, "name") if isinstance(scenario, Mapping) else scenario
     if not name and "scenario" in runs.column_names and runs.num_rows:
         name = runs["scenario"][0].as_py()
     return str(name or "unnamed scenario")
@@ -270,14 +262,14 @@ def head_to_head(runs: pa.Table, weeks: str, small: str = SMALL, wide: str = WID
 
     Returns an empty string when either strategy is missing from context 0.
     """
-    first = _context(runs, 0)
+    first = context_runs(runs, 0)
     present = set(first["strategy"].to_pylist())
     if not {small, wide} <= present:
         return ""
     lines, wins = [], {small: [], wide: [], None: []}
     for kpi in (k for k in RUN_KPIS if k.headline):
-        values = _values(first, kpi.name)
-        diff = _paired(values[small], values[wide])
+        values = kpi_values(first, kpi.name)
+        diff = paired_values(values[small], values[wide])
         mean, _, low, high = t_interval(diff)
         p_small = share_better(diff, kpi.better)
         clear = not (math.isnan(low) or low <= 0 <= high)
@@ -285,7 +277,8 @@ def head_to_head(runs: pa.Table, weeks: str, small: str = SMALL, wide: str = WID
         winner = (small if small_better else wide) if clear else None
         wins[winner].append(kpi.label.lower())
         lines.append(_cells(kpi.label, f"`{winner}`" if winner else "no clear winner",
-                            f"{_change(mean, kpi.unit)} [{_span(low, high, kpi.unit, True)}]",
+                            f"{format_change(mean, kpi.unit)} "
+                            f"[{format_span(low, high, kpi.unit, True)}]",
                             f"{p_small:.0%}" if not math.isnan(p_small) else "—"))
     summary = []
     for name in (small, wide):
@@ -308,11 +301,11 @@ def render_report(runs: pa.Table, timeseries: pa.Table, summary: pa.Table,
     index = {(r["kpi"], r["strategy"]): r for r in rows}
     strategies = list(dict.fromkeys(r["strategy"] for r in rows))
     steps = timeseries["step"].to_numpy() if timeseries.num_rows else np.array([])
-    weeks = str(int(steps.max())) if steps.size else str(_dig(manifest, "steps") or "n/a")
+    weeks = str(int(steps.max())) if steps.size else str(dig(manifest, "steps") or "n/a")
     name = _scenario_name(runs, manifest)
     contexts = len(set(runs["context"].to_pylist()))
     intro = " ".join(filter(None, [
-        _dig(manifest, "parameters", "scenario", "description"),
+        dig(manifest, "parameters", "scenario", "description"),
         f"{len(strategies)} strategies over {weeks} weeks, compared with `{reference}`.",
         f"This report covers context 0 of {contexts}." if contexts > 1 else ""]))
     figures = "\n\n".join(f"![{alt}](figures/{file})" for alt, file in (

@@ -21,9 +21,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import PercentFormatter
 
-from sim.figures import _STYLE, DPI, _save
+from sim.figures import DPI, STYLE, save_png
 from sim.metrics import RUN_KPIS
-from sim.sweep_report import _fmt, _number, context_cells, margin
+from sim.sweep_report import context_cells, format_level, is_number, margin
 
 __all__ = ["make_sweep_figures"]
 
@@ -69,7 +69,7 @@ def make_sweep_figures(runs: pa.Table, summary: pa.Table, winners: dict[str, pa.
         return {}
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {}
-    with mpl.rc_context(_STYLE):
+    with mpl.rc_context(STYLE):
         for name, (n, draw) in drawings.items():
             ncols = min(3, n)
             nrows = -(-n // ncols)
@@ -78,7 +78,7 @@ def make_sweep_figures(runs: pa.Table, summary: pa.Table, winners: dict[str, pa.
             FigureCanvasAgg(fig)
             draw(fig)
             file = "sensitivity.png" if name == "sensitivity_figure" else f"{name}.png"
-            paths[name] = _save(fig, out_dir / file)
+            paths[name] = save_png(fig, out_dir / file)
     return paths
 
 
@@ -121,9 +121,9 @@ def _draw_phase(fig: Figure, winners: dict[str, pa.Table], axes: Sequence[tuple[
                     color="white" if clear else "black", fontweight="bold" if clear else None)
         ax.set_xlim(-0.5, len(v1) - 0.5)
         ax.set_ylim(-0.5, len(v2) - 0.5)
-        ax.set_xticks(range(len(v1)), [_fmt(v) for v in v1],
+        ax.set_xticks(range(len(v1)), [format_level(v) for v in v1],
                       rotation=45 if len(v1) > 6 else 0)
-        ax.set_yticks(range(len(v2)), [_fmt(v) for v in v2])
+        ax.set_yticks(range(len(v2)), [format_level(v) for v in v2])
         ax.set_xlabel(k1)
         ax.set_ylabel(k2)
         ax.grid(False)
@@ -142,7 +142,7 @@ def _draw_lines(fig: Figure, runs: pa.Table, summary: pa.Table, axis: tuple[str,
     """Per KPI, mean and 95% CI of each strategy against the values of the one grid axis."""
     key, values = axis
     cells = context_cells(runs, [axis])
-    numeric = all(_number(v) for v in values)
+    numeric = all(is_number(v) for v in values)
     x = np.array(values, dtype=np.float64) if numeric else np.arange(len(values), dtype=float)
     span = float(np.ptp(x)) if x.size > 1 else 1.0
     rows = summary.to_pylist()
@@ -159,7 +159,7 @@ def _draw_lines(fig: Figure, runs: pa.Table, summary: pa.Table, axis: tuple[str,
             dodge = 0.012 * span * (n - (len(colours) - 1) / 2)
             ax.errorbar(x + dodge, mean, yerr=err, fmt="-o", ms=4, capsize=3, color=colour,
                         label=strategy)
-        ax.set_xticks(x, [_fmt(v) for v in values])
+        ax.set_xticks(x, [format_level(v) for v in values])
         ax.set_xlabel(key)
         ax.set_ylabel(unit)
         if unit == "share":

@@ -23,11 +23,19 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from sim.metrics import RUN_KPIS, RunKpi
-from sim.report import _values, _verdict, summarise, write_summary_csv
-from sim.report_text import _change, _common_seeds, _dig, _num, _span, _table
+from sim.report import kpi_values, kpi_verdict, summarise, write_summary_csv
+from sim.report_text import (
+    common_seeds,
+    dig,
+    format_change,
+    format_number,
+    format_span,
+    markdown_table,
+)
 from sim.results import atomic_write
 
-__all__ = ["KEY_COLUMNS", "MAX_ROWS", "context_cells", "margin", "paired_label", "sensitivity",
+__all__ = ["KEY_COLUMNS", "MAX_ROWS", "context_cells", "format_level", "is_number", "margin",
+           "paired_label", "sensitivity",
            "uncertainty_columns", "winners_by_context", "write_sweep_report"]
 
 KEY_COLUMNS = ("experiment", "scenario", "context", "strategy", "replication", "seed")
@@ -55,17 +63,17 @@ def uncertainty_columns(runs: pa.Table) -> list[str]:
 
 def margin(x: float, unit: str) -> str:
     """A short signed margin: ``+8.3 pts``, ``-3.2 weeks``, ``+0.120``."""
-    return _change(x, unit).replace(" points", " pts")
+    return format_change(x, unit).replace(" points", " pts")
 
 
-def _fmt(value: Any) -> str:
+def format_level(value: Any) -> str:
     """A parameter value for text: floats with up to 4 significant digits."""
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
 
 
-def _number(value: Any) -> bool:
+def is_number(value: Any) -> bool:
     """Whether a value is a finite real number (booleans are not)."""
     return (isinstance(value, int | float) and not isinstance(value, bool)
             and math.isfinite(value))
@@ -122,7 +130,7 @@ def context_cells(table: pa.Table, axes: Sequence[tuple[str, tuple]]) -> dict[in
 def _index(value: Any, values: Sequence) -> int | None:
     """Position of ``value`` in ``values`` (numbers compared with a tolerance), or None."""
     for j, v in enumerate(values):
-        if value == v or (_number(value) and _number(v) and math.isclose(value, v,
+        if value == v or (is_number(value) and is_number(v) and math.isclose(value, v,
                                                                          abs_tol=1e-12)):
             return j
     return None
@@ -158,12 +166,12 @@ def winners_by_context(runs: pa.Table, kpi: str, strategies: list[str] | None = 
     sign = -1.0 if info.better == "higher" else 1.0
     rows = []
     for context, sub in _by_context(runs).items():
-        values = _values(sub, kpi, order)
+        values = kpi_values(sub, kpi, order)
         # Only the means rank; the strategies' own intervals are in summary.csv.
         ranked = [{"strategy": s, "mean": float(np.mean(list(v.values()))), "ci_low": NAN,
                    "ci_high": NAN} for s, v in values.items() if v]
         ranked.sort(key=lambda r: sign * r["mean"])
-        v = _verdict(info, ranked, values) if ranked else {
+        v = kpi_verdict(info, ranked, values) if ranked else {
             "best": None, "best_mean": NAN, "runner_up": None, "runner_up_mean": NAN,
             "diff_mean": NAN, "diff_ci_low": NAN, "diff_ci_high": NAN, "p_beats": NAN,
             "n_pairs": 0, "clear": False}
@@ -346,7 +354,7 @@ def write_sweep_report(runs: pa.Table, timeseries: pa.Table, manifest: dict, out
 
 def _amount(x: float, unit: str) -> str:
     """An unsigned amount in its unit: ``8.3 pts``, ``3.2 weeks``, ``0.120``."""
-    text = _num(x, unit)
+    text = format_number(x, unit)
     return text + {"share": " pts", "weeks": " weeks"}.get(unit, "") if text != "n/a" else text
 
 
@@ -364,9 +372,9 @@ def _grid_table(table: pa.Table, axes: Sequence[tuple[str, tuple]], unit: str) -
     (k1, v1), (k2, v2) = axes
     cells = context_cells(table, axes)
     by_cell = {cells[r["context"]]: r for r in table.to_pylist() if r["context"] in cells}
-    body = [[_fmt(b), *(_cell(by_cell.get((i, j)), unit) for i in range(len(v1)))]
+    body = [[format_level(b), *(_cell(by_cell.get((i, j)), unit) for i in range(len(v1)))]
             for j, b in enumerate(v2)]
-    return _table([f"{k2} ↓ / {k1} →", *(_fmt(a) for a in v1)], body)
+    return markdown_table([f"{k2} ↓ / {k1} →", *(format_level(a) for a in v1)], body)
 
 
 def _compact_table(table: pa.Table, keys: list[str], unit: str) -> str:
@@ -375,11 +383,11 @@ def _compact_table(table: pa.Table, keys: list[str], unit: str) -> str:
     body = []
     for r in rows[:MAX_ROWS]:
         winner = r["best"] if r["clear"] else _cell(r, unit)
-        diff = (f"{_change(r['diff_mean'], unit)} "
-                f"[{_span(r['diff_ci_low'], r['diff_ci_high'], unit, signed=True)}]"
+        diff = (f"{format_change(r['diff_mean'], unit)} "
+                f"[{format_span(r['diff_ci_low'], r['diff_ci_high'], unit, signed=True)}]"
                 if r["runner_up"] else "n/a")
-        body.append([str(r["context"]), *(_fmt(r.get(k)) for k in keys), winner, diff])
-    text = _table(["Context", *keys, "Winner", "Best − runner-up [95% CI]"], body)
+        body.append([str(r["context"]), *(format_level(r.get(k)) for k in keys), winner, diff])
+    text = markdown_table(["Context", *keys, "Winner", "Best − runner-up [95% CI]"], body)
     if len(rows) > MAX_ROWS:
         text += (f"\n\n{len(rows) - MAX_ROWS} more contexts are not shown; `winners.csv` has "
                  "every context.")
@@ -399,12 +407,12 @@ def _bounds(rows: list[dict], keys: list[str], won: list[int], best: list[str | 
     for key in keys:
         mine = [rows[i].get(key) for i in won]
         theirs = [rows[i].get(key) for i in others]
-        if not others or not all(_number(v) for v in mine + theirs):
+        if not others or not all(is_number(v) for v in mine + theirs):
             continue
         if all(v < min(mine) for v in theirs):
-            conditions.append(f"{key} ≥ {_fmt(min(mine))}")
+            conditions.append(f"{key} ≥ {format_level(min(mine))}")
         elif all(v > max(mine) for v in theirs):
-            conditions.append(f"{key} ≤ {_fmt(max(mine))}")
+            conditions.append(f"{key} ≤ {format_level(max(mine))}")
     return " and ".join(conditions)
 
 
@@ -472,7 +480,7 @@ def _drivers_section(sens: pa.Table, design: str, kpis: list[str], label: str) -
         def show(r: dict, unit: str = info.unit) -> str:
             if sobol:
                 return f"ST {r['ST']:.2f} ± {r['ST_conf']:.2f}, S1 {r['S1']:.2f}"
-            return f"mu* {_num(r['mu_star'], unit)} ± {_amount(r['mu_star_conf'], unit)}"
+            return f"mu* {format_number(r['mu_star'], unit)} ± {_amount(r['mu_star_conf'], unit)}"
 
         if not ranked:
             parts.append(f"**{info.label}**: the indices could not be computed (a context "
@@ -488,11 +496,13 @@ def _drivers_section(sens: pa.Table, design: str, kpis: list[str], label: str) -
                   ["Uncertainty", f"mu ({unit})", f"mu* ± conf ({unit})", f"sigma ({unit})"])
         body = [[r["name"], f"{r['S1']:.3f} ± {r['S1_conf']:.3f}",
                  f"{r['ST']:.3f} ± {r['ST_conf']:.3f}"] if sobol else
-                [r["name"], _num(r["mu"], info.unit), f"{_num(r['mu_star'], info.unit)} ± "
-                 f"{_num(r['mu_star_conf'], info.unit)}", _num(r["sigma"], info.unit)]
+                [r["name"], format_number(r["mu"], info.unit),
+                 f"{format_number(r['mu_star'], info.unit)} ± "
+                 f"{format_number(r['mu_star_conf'], info.unit)}",
+                 format_number(r["sigma"], info.unit)]
                 for r in sorted(rows, key=lambda r: -r[measure] if math.isfinite(r[measure])
                                 else math.inf)]
-        parts.append(text + ".\n\n" + _table(header, body))
+        parts.append(text + ".\n\n" + markdown_table(header, body))
     return "\n\n".join(parts)
 
 
@@ -500,10 +510,10 @@ def _design_text(design: str, axes: list[tuple[str, tuple]], problem: dict | Non
     """The design and its uncertainties in one line."""
     if axes:
         return f"{design}: " + " × ".join(
-            f"`{k}` ∈ {{{', '.join(_fmt(v) for v in values)}}}" for k, values in axes)
+            f"`{k}` ∈ {{{', '.join(format_level(v) for v in values)}}}" for k, values in axes)
     if problem:
         return f"{design}: " + ", ".join(
-            f"`{n}` in [{_fmt(float(lo))}, {_fmt(float(hi))}]"
+            f"`{n}` in [{format_level(float(lo))}, {format_level(float(hi))}]"
             for n, (lo, hi) in zip(problem["names"], problem["bounds"], strict=True))
     return design
 
@@ -511,31 +521,31 @@ def _design_text(design: str, axes: list[tuple[str, tuple]], problem: dict | Non
 def _how_section(runs: pa.Table, manifest: Mapping[str, Any], name: str, design: str,
                  reference: str, axes: list[tuple[str, tuple]], problem: dict | None) -> str:
     """What was run, with which seeds and versions, from the manifest and the runs."""
-    versions = _dig(manifest, "versions")
-    wall = _dig(manifest, "timings_s", "wall")
-    common = _common_seeds(runs)
-    extra = _dig(manifest, "design")
+    versions = dig(manifest, "versions")
+    wall = dig(manifest, "timings_s", "wall")
+    common = common_seeds(runs)
+    extra = dig(manifest, "design")
     details = ", ".join(f"{k} = {v}" for k, v in extra.items() if isinstance(
         v, str | int | float)) if isinstance(extra, Mapping) else ""
-    samples = _dig(manifest, "samples")
+    samples = dig(manifest, "samples")
     if design != "grid" and isinstance(samples, int) and not details:
         details = f"base sample size {samples}"
     items = {
         "Experiment": name,
-        "Scenario": _dig(manifest, "scenario", "name"),
+        "Scenario": dig(manifest, "scenario", "name"),
         "Design": _design_text(design, axes, problem) + (f" ({details})" if details else ""),
         "Contexts": str(len(set(runs["context"].to_pylist()))),
         "Strategies": ", ".join(f"`{s}`" for s in _strategies(runs)),
         "Reference (for `summary.csv`)": f"`{reference}`",
-        "Replications": _dig(manifest, "replications")
+        "Replications": dig(manifest, "replications")
         or f"{len(set(runs['replication'].to_pylist()))} per strategy and context",
         "Seeds": None if common is None else "common random numbers: replication r of every "
         "strategy in a context used the same seed" if common else "**not** shared between "
         "strategies, so pairing removes no common noise",
-        "Root seed": _dig(manifest, "root_seed"),
+        "Root seed": dig(manifest, "root_seed"),
         "Versions": ", ".join(f"{k} {v}" for k, v in versions.items())
         if isinstance(versions, Mapping) else versions,
-        "Git commit": _dig(manifest, "git_commit"),
+        "Git commit": dig(manifest, "git_commit"),
         "Wall time": f"{float(wall):.1f} s" if isinstance(wall, int | float) else wall,
     }
     lines = [f"- **{k}**: {v}" for k, v in items.items() if v is not None]
@@ -549,7 +559,7 @@ def _render(runs: pa.Table, manifest: Mapping[str, Any], *, reference: str, kpis
             winners: dict[str, pa.Table], sens: pa.Table | None,
             pair: tuple[str, str] | None, figures: dict[str, Path]) -> str:
     """The text of a sweep's ``report.md``."""
-    name = str(_dig(manifest, "name") or (runs["experiment"][0].as_py() if runs.num_rows
+    name = str(dig(manifest, "name") or (runs["experiment"][0].as_py() if runs.num_rows
                                           and "experiment" in runs.column_names else None)
                or "unnamed sweep")
     strategies = _strategies(runs)
@@ -557,7 +567,7 @@ def _render(runs: pa.Table, manifest: Mapping[str, Any], *, reference: str, kpis
                         else uncertainty_columns(runs)) if k in runs.column_names]
     contexts = len(set(runs["context"].to_pylist()))
     intro = " ".join(filter(None, [
-        _dig(manifest, "description"),
+        dig(manifest, "description"),
         f"{len(strategies)} strategies compared in {contexts} contexts ({design} design). In "
         "each context the winner of a KPI is the strategy with the best mean over "
         "replications; its margin is the paired difference to the runner-up on the same "

@@ -46,7 +46,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from scipy.spatial import cKDTree
 
-from sim.metrics import _knowledge
+from sim.metrics import knowledge_scores
 from sim.org import TIE_REPORTING, Organisation
 from sim.state import Engagement, Status
 
@@ -433,7 +433,7 @@ def _week(model: Any, layout: Layout) -> _Week:
         week=int(state.step),
         division=e.division.astype(np.int64),
         engagement=e.engagement.astype(np.int64),
-        knowledge=_knowledge(e.beliefs, state.world.reality),
+        knowledge=knowledge_scores(e.beliefs, state.world.reality),
         live=live,
         members=members,
         sizes=members.sum(axis=0).astype(np.int64),

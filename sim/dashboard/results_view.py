@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sim.folders import MANIFEST, STORE_HEADER, ResultsFolderError, folder_owner
+from sim.report_text import dig
 
 __all__ = ["Cell", "Manifest", "ResultsError", "ResultsFolder", "cell_text", "find_results",
            "open_results"]
@@ -287,15 +288,6 @@ def _without_manifest(folder: Path) -> str:
     return f"no {MANIFEST}; {EXPECTED}"
 
 
-def _dig(data: Any, *keys: str) -> Any:
-    """``data[k1][k2]...``, or None where a key or level is missing."""
-    for key in keys:
-        if not isinstance(data, dict) or key not in data:
-            return None
-        data = data[key]
-    return data
-
-
 def _int(value: Any) -> int | None:
     """An integer, or None for anything else (booleans included)."""
     return value if isinstance(value, int) and not isinstance(value, bool) else None
@@ -317,12 +309,12 @@ def _essentials(data: dict[str, Any]) -> Manifest:
     runs = _int(data.get("runs"))
     if runs is None and replications is not None and strategies and n_contexts:
         runs = replications * len(strategies) * n_contexts
-    wall = _dig(data, "timings_s", "wall")
+    wall = dig(data, "timings_s", "wall")
     return Manifest(
         command=data["command"],
         created_utc=_str(data.get("created_utc")),
-        scenario=_str(_dig(data, "scenario", "name")),
-        source=_str(_dig(data, "experiment", "file")) or _str(_dig(data, "scenario", "file")),
+        scenario=_str(dig(data, "scenario", "name")),
+        source=_str(dig(data, "experiment", "file")) or _str(dig(data, "scenario", "file")),
         strategies=strategies,
         reference=_str(data.get("reference")),
         replications=replications,
@@ -339,7 +331,7 @@ def _essentials(data: dict[str, Any]) -> Manifest:
 
 def _title(folder: Path, kind: str, data: dict[str, Any], report: str) -> str:
     """The scenario's (compare) or experiment's (sweep) name, else the report's or folder's."""
-    name = _str(_dig(data, "scenario", "name")) if kind == "compare" else _str(data.get("name"))
+    name = _str(dig(data, "scenario", "name")) if kind == "compare" else _str(data.get("name"))
     if name:
         return name
     first = report.lstrip().splitlines()[0] if report.strip() else ""
@@ -350,7 +342,7 @@ def _title(folder: Path, kind: str, data: dict[str, Any], report: str) -> str:
 
 def _description(kind: str, data: dict[str, Any]) -> str:
     """The scenario's or experiment's description."""
-    text = (_dig(data, "parameters", "scenario", "description") if kind == "compare"
+    text = (dig(data, "parameters", "scenario", "description") if kind == "compare"
             else data.get("description"))
     return text if isinstance(text, str) else ""
 
