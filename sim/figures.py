@@ -18,10 +18,10 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
-from scipy import stats
 
 from sim.metrics import KPIS, RUN_KPIS
 from sim.results import atomic_write
+from sim.statistics import CONFIDENCE_TEXT, t_quantile
 
 __all__ = ["STYLE", "TIMESERIES_PANELS", "make_figures", "save_png"]
 
@@ -121,7 +121,7 @@ def weekly_band(timeseries: pa.Table, strategy: str, kpi: str,
         mean = np.nansum(grid, axis=0) / count
         deviation = np.where(np.isnan(grid), 0.0, grid - mean) ** 2
         sd = np.sqrt(deviation.sum(axis=0) / (count - 1))
-        half = stats.t.ppf(0.975, np.maximum(count - 1, 1)) * sd / np.sqrt(count)
+        half = t_quantile(np.maximum(count - 1, 1)) * sd / np.sqrt(count)
     half = np.where(count >= 2, half, np.nan)
     mean = np.where(count >= 1, mean, np.nan)
     return weeks, mean, mean - half, mean + half
@@ -147,7 +147,7 @@ def _draw_timeseries(fig: Figure, timeseries: pa.Table, strategies: Sequence[str
     if handles:
         fig.legend(handles, labels, loc="lower center", ncols=min(len(labels), 6),
                    frameon=False)
-    fig.suptitle("Weekly KPIs: mean over replications with 95% confidence band")
+    fig.suptitle(f"Weekly KPIs: mean over replications with {CONFIDENCE_TEXT} confidence band")
 
 
 def _draw_differences(fig: Figure, rows: list[dict], headline: list, reference: str,
@@ -163,7 +163,8 @@ def _draw_differences(fig: Figure, rows: list[dict], headline: list, reference: 
         ax.axvline(0.0, color="black", lw=0.8)
         ax.set_title(f"{kpi.label}\nvs {reference}\n({_BETTER_SIDE[kpi.better]})")
         ax.set_xlabel(f"difference ({unit})")
-    fig.suptitle(f"Paired differences vs {reference}: mean and 95% CI over replications")
+    fig.suptitle(f"Paired differences vs {reference}: mean and {CONFIDENCE_TEXT} CI over "
+                 "replications")
 
 
 def _draw_kpis(fig: Figure, rows: list[dict], headline: list, colours: dict[str, str]) -> None:
@@ -177,7 +178,7 @@ def _draw_kpis(fig: Figure, rows: list[dict], headline: list, colours: dict[str,
         ax.set_xlabel(kpi.unit)
         if kpi.unit == "share":
             ax.xaxis.set_major_formatter(PercentFormatter(xmax=1))
-    fig.suptitle("Headline KPIs: mean and 95% CI per strategy")
+    fig.suptitle(f"Headline KPIs: mean and {CONFIDENCE_TEXT} CI per strategy")
 
 
 def _dots(ax: Axes, strategies: list[str], points: dict[str, tuple[float, float, float]],

@@ -18,17 +18,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from scipy import stats
 
 from sim.metrics import RUN_KPIS, RunKpi
 from sim.results import atomic_write
+from sim.statistics import NAN, share_better, t_interval, welch_interval
 
 __all__ = ["beats_matrix", "context_runs", "kpi_values", "kpi_verdict", "make_figures",
-           "paired_values", "share_better", "summarise", "t_interval", "verdicts", "welch_interval",
-           "write_report", "write_summary_csv"]
+           "paired_values", "summarise", "verdicts", "write_report", "write_summary_csv"]
 
-CONFIDENCE = 0.95
-NAN = float("nan")
 _RUN = {k.name: k for k in RUN_KPIS}
 _COMPARISON = ("diff_mean", "diff_sd", "diff_ci_low", "diff_ci_high", "p_beats_reference",
                "unpaired_ci_low", "unpaired_ci_high")
@@ -36,57 +33,6 @@ SUMMARY_SCHEMA = pa.schema(
     [("context", pa.int64()), ("kpi", pa.string()), ("label", pa.string()),
      ("better", pa.string()), ("strategy", pa.string()), ("n", pa.int64())]
     + [(name, pa.float64()) for name in ("mean", "sd", "ci_low", "ci_high", *_COMPARISON)])
-
-
-# ----------------------------------------------------------------------------- statistics
-
-
-def t_interval(values: np.ndarray) -> tuple[float, float, float, float]:
-    """Mean, standard deviation and 95% t-interval of the mean.
-
-    Args:
-        values: Sample (no NaN).
-
-    Returns:
-        ``(mean, sd, low, high)``; the mean is NaN for an empty sample, the rest for n < 2.
-    """
-    x = np.asarray(values, dtype=np.float64)
-    if x.size == 0:
-        return NAN, NAN, NAN, NAN
-    mean = float(x.mean())
-    if x.size < 2:
-        return mean, NAN, NAN, NAN
-    sd = float(x.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, x.size - 1)) * sd / math.sqrt(x.size)
-    return mean, sd, mean - half, mean + half
-
-
-def welch_interval(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """95% Welch interval of ``mean(a) - mean(b)``, ignoring any pairing; NaN if n < 2."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.size < 2 or b.size < 2:
-        return NAN, NAN
-    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
-    diff = float(a.mean() - b.mean())
-    if va + vb == 0:
-        return diff, diff
-    df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
-    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, df) * math.sqrt(va + vb))
-    return diff - half, diff + half
-
-
-def share_better(diff: np.ndarray, better: str) -> float:
-    """Share of paired differences (A - B) where A is better; ties count one half.
-
-    Args:
-        diff: Paired differences.
-        better: ``"higher"`` or ``"lower"``; anything else gives NaN, as does an empty ``diff``.
-    """
-    diff = np.asarray(diff, dtype=np.float64)
-    if better not in ("higher", "lower") or diff.size == 0:
-        return NAN
-    signed = diff if better == "higher" else -diff
-    return float(np.mean((signed > 0) + 0.5 * (signed == 0)))
 
 
 # ----------------------------------------------------------------------------- data access

@@ -10,7 +10,8 @@ import numpy as np
 import pyarrow as pa
 
 from sim.metrics import RUN_KPIS, RunKpi
-from sim.report import context_runs, kpi_values, paired_values, share_better, t_interval
+from sim.report import context_runs, kpi_values, paired_values
+from sim.statistics import CONFIDENCE_TEXT, share_better, t_interval
 
 __all__ = ["common_seeds", "dig", "format_change", "format_number", "format_span",
            "format_value", "head_to_head", "markdown_table", "render_report", "verdict_sentence"]
@@ -83,7 +84,7 @@ def verdict_sentence(v: dict[str, Any], weeks: str) -> str:
     unit, n = v["unit"], v["n_pairs"]
     phrase = _PHRASES.get(v["kpi"], v["label"].lower()).format(weeks=weeks)
     best = (f"{format_value(v['best_mean'], unit)} "
-            f"(95% CI {format_span(v['best_ci_low'], v['best_ci_high'], unit)})")
+            f"({CONFIDENCE_TEXT} CI {format_span(v['best_ci_low'], v['best_ci_high'], unit)})")
     if v["runner_up"] is None:
         return f"On {phrase} only **{v['best']}** was run: {best}."
     censored = v["kpi"].startswith("time_to_") and weeks.isdigit() and all(
@@ -91,11 +92,12 @@ def verdict_sentence(v: dict[str, Any], weeks: str) -> str:
     if censored:
         return (f"On {phrase} there is **no winner**: neither `{v['best']}` nor "
                 f"`{v['runner_up']}` got there within {weeks} weeks in any replication.")
-    other = (f"{format_value(v['runner_up_mean'], unit)} (95% CI "
+    other = (f"{format_value(v['runner_up_mean'], unit)} ({CONFIDENCE_TEXT} CI "
              f"{format_span(v['runner_up_ci_low'], v['runner_up_ci_high'], unit)}) for "
              f"`{v['runner_up']}`, the runner-up")
     diff = (f"{format_change(v['diff_mean'], unit)} "
-            f"(95% CI {format_span(v['diff_ci_low'], v['diff_ci_high'], unit, signed=True)})")
+            f"({CONFIDENCE_TEXT} CI "
+            f"{format_span(v['diff_ci_low'], v['diff_ci_high'], unit, signed=True)})")
     tied = f" and tied in {v['ties']}" if v["ties"] else ""
     record = f"did better in {v['wins']}{tied} of {n} replications"
     if v["clear"]:
@@ -118,7 +120,8 @@ def _headline_section(index: dict, strategies: list[str], reference: str) -> str
         sign = -1.0 if kpi.better == "higher" else 1.0
         mine.sort(key=lambda r, s=sign: (not math.isfinite(r["mean"]), s * r["mean"]))
         rows = [_headline_row(r, kpi.unit, reference) for r in mine]
-        header = ["Strategy", "Mean [95% CI]", f"Paired difference vs {reference} [95% CI]",
+        header = ["Strategy", f"Mean [{CONFIDENCE_TEXT} CI]",
+                  f"Paired difference vs {reference} [{CONFIDENCE_TEXT} CI]",
                   f"P(beats {reference})"]
         parts += [f"### {kpi.label}", f"{kpi.formula} {kpi.better.capitalize()} is better.",
                   markdown_table(header, rows)]
@@ -161,8 +164,8 @@ def _means_table(index: dict, kpis: list[RunKpi], strategies: list[str], by: str
 def _other_sections(index: dict, strategies: list[str], reference: str) -> list[str]:
     """Compact table of the other KPIs, the 90-9-1 profile and the value cycles."""
     present = [k for k in RUN_KPIS if any(key[0] == k.name for key in index)]
-    dagger = (f"Means over replications; † marks a paired difference from {reference} whose 95% "
-              "CI excludes 0.")
+    dagger = (f"Means over replications; † marks a paired difference from {reference} whose "
+              f"{CONFIDENCE_TEXT} CI excludes 0.")
     other = [k for k in present if not k.headline and k.name not in (*_PROFILE, *_CYCLES)]
     out = ["## Other KPIs\n\n" + dagger + "\n\n" + _means_table(index, other, strategies, "kpi")]
     profile = [k for k in present if k.name in _PROFILE]
@@ -212,7 +215,8 @@ def _pairing_section(rows: list[dict], runs: pa.Table, reference: str) -> str:
             "**Warning**: strategies did not share seeds within a replication, so pairing "
             "removes no common noise." if common is False else "Seeds were not recorded.")
     if ratios:
-        text += (f" Pairing made the 95% intervals of the differences {np.median(ratios):.1f}× "
+        text += (f" Pairing made the {CONFIDENCE_TEXT} intervals of the differences "
+                 f"{np.median(ratios):.1f}× "
                  "narrower than an unpaired (Welch) comparison of the same runs (median over "
                  f"{len(ratios)} headline KPI and strategy combinations).")
     return "## Pairing\n\n" + text
@@ -286,7 +290,7 @@ def head_to_head(runs: pa.Table, weeks: str, small: str = SMALL, wide: str = WID
             summary.append(f"`{name}` wins on {', '.join(wins[name])}")
     if wins[None]:
         summary.append(f"neither wins clearly on {', '.join(wins[None])}")
-    header = ("| KPI | Winner | Difference small − wide [95% CI] | "
+    header = (f"| KPI | Winner | Difference small − wide [{CONFIDENCE_TEXT} CI] | "
               f"P(`{small}` does better) |\n| --- | --- | --- | --- |")
     return ("## Start small or start wide?\n\n"
             f"Paired over the same replications, after {weeks} weeks: "
@@ -309,7 +313,7 @@ def render_report(runs: pa.Table, timeseries: pa.Table, summary: pa.Table,
         f"{len(strategies)} strategies over {weeks} weeks, compared with `{reference}`.",
         f"This report covers context 0 of {contexts}." if contexts > 1 else ""]))
     figures = "\n\n".join(f"![{alt}](figures/{file})" for alt, file in (
-        ("Weekly KPIs with 95% bands", "timeseries.png"),
+        (f"Weekly KPIs with {CONFIDENCE_TEXT} bands", "timeseries.png"),
         (f"Paired differences vs {reference}", "paired_differences.png"),
         ("Headline KPIs per strategy", "kpis.png")))
     sections = [

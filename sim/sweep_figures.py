@@ -23,6 +23,7 @@ from matplotlib.ticker import PercentFormatter
 
 from sim.figures import DPI, STYLE, save_png
 from sim.metrics import RUN_KPIS
+from sim.statistics import CONFIDENCE_TEXT
 from sim.sweep_report import context_cells, format_level, is_number, margin
 
 __all__ = ["make_sweep_figures"]
@@ -130,7 +131,8 @@ def _draw_phase(fig: Figure, winners: dict[str, pa.Table], axes: Sequence[tuple[
         ax.set_title(_title(kpi))
     handles = [Patch(facecolor=c, label=s) for s, c in colours.items()]
     handles.append(Patch(facecolor="white", edgecolor="grey", hatch="//",
-                         label="faded, hatched: no clear winner (95% CI includes 0)"))
+                         label=f"faded, hatched: no clear winner ({CONFIDENCE_TEXT} CI "
+                               "includes 0)"))
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4),
                frameon=False)
     fig.suptitle("Which strategy wins where\ncolour = best mean; label = paired margin over the "
@@ -169,7 +171,8 @@ def _draw_lines(fig: Figure, runs: pa.Table, summary: pa.Table, axis: tuple[str,
     if handles:
         fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4),
                    frameon=False)
-    fig.suptitle("KPIs along the sweep: mean over replications and 95% CI per strategy")
+    fig.suptitle("KPIs along the sweep: mean over replications and "
+                 f"{CONFIDENCE_TEXT} CI per strategy")
 
 
 def _draw_sensitivity(fig: Figure, sens: pa.Table, design: str, kpis: list[str],

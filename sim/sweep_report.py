@@ -33,6 +33,7 @@ from sim.report_text import (
     markdown_table,
 )
 from sim.results import atomic_write
+from sim.statistics import CONFIDENCE_TEXT
 
 __all__ = ["KEY_COLUMNS", "MAX_ROWS", "context_cells", "format_level", "is_number", "margin",
            "paired_label", "sensitivity",
@@ -387,7 +388,8 @@ def _compact_table(table: pa.Table, keys: list[str], unit: str) -> str:
                 f"[{format_span(r['diff_ci_low'], r['diff_ci_high'], unit, signed=True)}]"
                 if r["runner_up"] else "n/a")
         body.append([str(r["context"]), *(format_level(r.get(k)) for k in keys), winner, diff])
-    text = markdown_table(["Context", *keys, "Winner", "Best − runner-up [95% CI]"], body)
+    text = markdown_table(["Context", *keys, "Winner",
+                           f"Best − runner-up [{CONFIDENCE_TEXT} CI]"], body)
     if len(rows) > MAX_ROWS:
         text += (f"\n\n{len(rows) - MAX_ROWS} more contexts are not shown; `winners.csv` has "
                  "every context.")
@@ -550,7 +552,8 @@ def _how_section(runs: pa.Table, manifest: Mapping[str, Any], name: str, design:
     }
     lines = [f"- **{k}**: {v}" for k, v in items.items() if v is not None]
     return ("## How this was run\n\n" + "\n".join(lines) + "\n\n`summary.csv` has the mean and "
-            f"95% CI of every KPI, strategy and context, with the paired difference vs "
+            f"{CONFIDENCE_TEXT} CI of every KPI, strategy and context, with the paired "
+            "difference vs "
             f"`{reference}`; `winners.csv` has the winner of every context and KPI.")
 
 
@@ -571,10 +574,11 @@ def _render(runs: pa.Table, manifest: Mapping[str, Any], *, reference: str, kpis
         f"{len(strategies)} strategies compared in {contexts} contexts ({design} design). In "
         "each context the winner of a KPI is the strategy with the best mean over "
         "replications; its margin is the paired difference to the runner-up on the same "
-        "seeds, and the win is *clear* when the 95% CI of that difference excludes zero."]))
+        f"seeds, and the win is *clear* when the {CONFIDENCE_TEXT} CI of that difference "
+        "excludes zero."]))
     label = paired_label(*pair) if pair else (strategies[0] if strategies else "")
     alt = {"phase_diagram": "Which strategy wins where, with the margin",
-           "sweep_lines": "KPIs along the sweep, mean and 95% CI per strategy",
+           "sweep_lines": f"KPIs along the sweep, mean and {CONFIDENCE_TEXT} CI per strategy",
            "sensitivity_figure": f"What drives {label}"}
     sections = [f"# Sweep: {name}", intro, _where_section(winners, kpis, design, axes, keys,
                                                           strategies)]

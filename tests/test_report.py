@@ -18,13 +18,13 @@ from scipy import stats
 from sim.metrics import KPIS, RUN_KPIS
 from sim.report import (
     beats_matrix,
-    share_better,
     summarise,
     verdicts,
     write_report,
 )
 from sim.report_text import render_report
 from sim.results import INTEGER_KPIS
+from sim.statistics import share_better
 
 PNG = b"\x89PNG\r\n\x1a\n"
 MANIFEST = {

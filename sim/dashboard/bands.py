@@ -22,7 +22,7 @@ import numpy as np
 from sim.executors import run_tasks
 from sim.experiment import RunResult, comparison_tasks
 from sim.params import Params
-from sim.report import share_better, t_interval
+from sim.statistics import share_better, t_interval
 
 __all__ = ["BAND_PERCENTILES", "BandJob", "Bands", "better_direction"]
 
