@@ -129,7 +129,13 @@ def measure(state: State, previous_silo: float = float("nan")) -> dict[str, floa
 
 @dataclass
 class Recorder:
-    """Collects the KPIs of every step into columns."""
+    """Collects the KPIs of every step into columns.
+
+    Mesa's ``DataCollector`` would call one reporter function per KPI and hand back a pandas
+    table; here :func:`measure` computes every KPI in one pass over the state arrays (several
+    KPIs share their intermediate sums), and the columns come back as numpy arrays, which is
+    what the results writers and the reports take. So the model records with this instead.
+    """
 
     rows: list[dict[str, float]] = field(default_factory=list)
 

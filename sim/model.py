@@ -73,6 +73,10 @@ class LearningModel(mesa.Model):
                  org: Organisation | None = None) -> None:
         params = params if params is not None else Params()
         seed = int(params.run.seed if seed is None else seed)
+        # Mesa's own generators (model.rng, model.random) are seeded but never drawn from:
+        # every draw comes from a named stream (self.streams), so that strategies share their
+        # random numbers. A mechanism that drew from model.rng would break that; a test checks
+        # that a run leaves model.rng untouched.
         super().__init__(rng=seed)
         self.params, self.seed = params, seed
         self.streams = Streams(seed)

@@ -33,6 +33,16 @@ def test_global_random_generators_are_untouched():
     assert random.getstate() == py_state
 
 
+@pytest.mark.parametrize("strategy", ["small_groups_first", "org_wide_first", "leader_cascade"])
+def test_a_run_never_draws_from_mesas_own_generators(strategy):
+    # every draw must come from a named stream, or strategies stop sharing random numbers
+    model = LearningModel(Params().replace({**SMALL, "strategy.name": strategy}), seed=5)
+    rng_state, random_state = model.rng.bit_generator.state, model.random.getstate()
+    model.run()
+    assert model.rng.bit_generator.state == rng_state
+    assert model.random.getstate() == random_state
+
+
 def test_named_streams_are_independent_and_stable():
     assert stream(1, "a").random() == stream(1, "a").random()
     assert stream(1, "a").random() != stream(1, "b").random()
