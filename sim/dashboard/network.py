@@ -40,7 +40,13 @@ import numpy as np
 import scipy.sparse as sp
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
-from matplotlib.colors import LinearSegmentedColormap, Normalize, to_hex
+from matplotlib.colors import (
+    BoundaryNorm,
+    LinearSegmentedColormap,
+    ListedColormap,
+    Normalize,
+    to_hex,
+)
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
@@ -891,7 +897,7 @@ def network_figure(model: Any, layout: Layout, colour_by: str = "engagement",
     with mpl.rc_context(_STYLE):
         fig = Figure(figsize=(9.0, 7.5), dpi=DPI)
         FigureCanvasAgg(fig)
-        ax = fig.add_axes((0.02, 0.12, 0.86 if knowledge else 0.96, 0.78))
+        ax = fig.add_axes((0.02, 0.12, 0.82 if knowledge else 0.96, 0.78))
         ax.set_axis_off()
         if layout.aggregated:
             _draw_aggregated(ax, week, layout, knowledge)
@@ -904,8 +910,12 @@ def network_figure(model: Any, layout: Layout, colour_by: str = "engagement",
         fig.legend(handles=_legend_handles(knowledge, layout.aggregated), loc="lower center",
                    ncol=4, frameon=False)
         if knowledge:
-            cax = fig.add_axes((0.9, 0.3, 0.02, 0.4))
-            bar = fig.colorbar(mpl.cm.ScalarMappable(_KNOWLEDGE_NORM, _KNOWLEDGE_CMAP), cax=cax)
+            cax = fig.add_axes((0.86, 0.3, 0.02, 0.4))
+            scale = (mpl.cm.ScalarMappable(_KNOWLEDGE_NORM, _KNOWLEDGE_CMAP) if layout.aggregated
+                     else mpl.cm.ScalarMappable(
+                         BoundaryNorm(_KNOWLEDGE_EDGES, KNOWLEDGE_BINS),
+                         ListedColormap(_KNOWLEDGE_BIN_COLOURS)))
+            bar = fig.colorbar(scale, cax=cax)
             bar.set_label("knowledge (-1: all wrong, 1: all right)")
     return fig
 
@@ -927,7 +937,8 @@ def _legend_handles(knowledge: bool, aggregated: bool) -> list[Line2D]:
 
 def _people_colours(week: _Week, knowledge: bool) -> np.ndarray:
     if knowledge:
-        return _KNOWLEDGE_CMAP(_KNOWLEDGE_NORM(week.knowledge))
+        # the page's colour classes, so that the export shows what the page shows
+        return mpl.colors.to_rgba_array(_KNOWLEDGE_BIN_COLOURS)[_knowledge_bin(week.knowledge)]
     return np.asarray(mpl.colors.to_rgba_array(ENGAGEMENT_COLOURS))[week.engagement]
 
 

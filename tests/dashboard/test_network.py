@@ -417,3 +417,16 @@ def test_figure_renders_to_png(model, layout, colour_by):
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     assert buffer.getvalue().startswith(PNG)
+
+
+def test_the_png_colours_people_by_the_pages_knowledge_classes(model, layout):
+    from matplotlib.colors import to_hex
+
+    option = network_option(model, layout, "knowledge")
+    page_colours = {s["itemStyle"]["color"] for s in option["series"]
+                    if s["type"] == "scatter" and s.get("large")}  # the people's classes
+    assert len(page_colours) == network.KNOWLEDGE_BINS
+    fig = network_figure(model, layout, "knowledge")
+    people = fig.axes[0].collections[1]  # after the ties
+    drawn = {to_hex(c) for c in people.get_facecolors()}
+    assert len(people.get_offsets()) > 0 and drawn <= page_colours
