@@ -80,49 +80,24 @@ def browser_round_trip(weeks: int, people: int = 1_000) -> float:
     Measured in the page (performance.now), from the click to the animation frame after the
     last chart's redraw: the server's step and frame, the websocket, and the browser's drawing.
     """
-    import shutil
-    import socket
-    import subprocess
-    import sys
     import tempfile
-    import urllib.request
     from pathlib import Path
 
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    folder = tempfile.mkdtemp()
-    scenario = Path(folder) / f"bench-{people}.toml"
+    from sim.dashboard.served import CHROMIUM_ARGS, ServedDashboard, chromium_path
+
+    scenario = Path(tempfile.mkdtemp()) / f"bench-{people}.toml"
     scenario.write_text(f'[scenario]\nname = "bench-{people}"\n[org]\nemployees = {people}\n')
-    server = subprocess.Popen([sys.executable, "-m", "sim.cli", "dashboard", str(scenario),
-                               "--port", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url, timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        args = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=args)
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            page.goto(url)
-            board = page.locator(".orglearn-scoreboard")
-            board.get_by_text("Week 0 of").wait_for(timeout=60_000)
-            page.wait_for_timeout(1000)
-            samples = [page.evaluate(_CLICK_TO_FRAME, week) / 1000
-                       for week in range(1, weeks + 1)]
-            browser.close()
-        return median_ms(samples)
-    finally:
-        server.terminate()
-        server.wait(10)
+    with ServedDashboard(str(scenario)) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_ARGS))
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.goto(server.url)
+        page.locator(".orglearn-scoreboard").get_by_text("Week 0 of").wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        samples = [page.evaluate(_CLICK_TO_FRAME, week) / 1000 for week in range(1, weeks + 1)]
+        browser.close()
+    return median_ms(samples)
 
 
 def main() -> None:

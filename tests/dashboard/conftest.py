@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from sim.dashboard.served import CHROMIUM_ARGS, ServedDashboard, chromium_path
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-"""Chromium as these machines run it: without background networking, which a closed network
-refuses (and which would be requests leaving the machine)."""
-
 
 def chromium() -> str:
-    """The Chromium executable: ORGLEARN_CHROMIUM, else Debian's ``chromium``."""
-    path = os.environ.get("ORGLEARN_CHROMIUM") or shutil.which("chromium")
+    """The Chromium executable, or a failure that says how to get one."""
+    path = chromium_path()
     if not path:
         pytest.fail("the browser tests need Chromium: run `make browser` (Debian's chromium "
                     "package) or set ORGLEARN_CHROMIUM")
@@ -36,53 +25,30 @@ def chromium() -> str:
 @pytest.fixture(scope="session")
 def browser_type_launch_args() -> dict:
     """pytest-playwright's launch arguments: the system's Chromium, headless."""
-    return {"executable_path": chromium(), "args": CHROMIUM_ARGS}
+    return {"executable_path": chromium(), "args": list(CHROMIUM_ARGS)}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+class Served(ServedDashboard):
+    """The dashboard served from the checkout, its output kept in tests/artifacts/NAME.log."""
 
-
-class Served:
-    """A dashboard served by ``orglearn dashboard`` in a process of its own."""
-
-    def __init__(self, *args: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.log = open(ARTIFACTS / f"dashboard-{self.port}.log", "w")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "sim.cli", "dashboard", *args, "--port", str(self.port)],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the dashboard exited with {self.process.returncode}: "
-                                   f"{(ARTIFACTS / f'dashboard-{self.port}.log').read_text()}")
-            try:
-                with urllib.request.urlopen(self.url, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError("the dashboard did not answer within 90 s")
+    def __init__(self, name: str, *args: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log = (ARTIFACTS / f"{name}.log").open("w")
+        try:
+            super().__init__(*args, cwd=ROOT, log=self.log)
+        except RuntimeError:
+            self.log.close()
+            raise
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        super().stop()
         self.log.close()
 
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
     """The dashboard with the default presets."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    server = Served()
+    server = Served("dashboard")
     yield server
     server.stop()
 
@@ -90,7 +56,6 @@ def served() -> Iterator[Served]:
 @pytest.fixture(scope="module")
 def served_results() -> Iterator[Served]:
     """The dashboard opened on the committed comparison, results/default."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    server = Served("--results", "results/default")
+    server = Served("dashboard-results", "--results", "results/default")
     yield server
     server.stop()
