@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 from timing import machine, median_seconds
 
-from sim.org import build_organisation
-from sim.org_chart import read_chart, read_collaboration
-from sim.params import Params
+from sim.engine.params import Params
+from sim.org.build import build_organisation
+from sim.org.chart import read_chart, read_collaboration
 
 
 def write_files(folder: Path, n: int, rng: np.random.Generator) -> tuple[Path, Path]:

@@ -29,7 +29,7 @@ from timing import machine
 from sim.dashboard.frames import build_frame
 from sim.dashboard.network import compute_layout
 from sim.dashboard.race import Race
-from sim.params import Params
+from sim.engine.params import Params
 
 
 def median_ms(samples: list[float]) -> float:

@@ -16,8 +16,8 @@ import numpy as np
 from timing import machine, median_seconds
 
 from sim import LearningModel
-from sim.landscape import NKLandscape
-from sim.scenario import load_scenario
+from sim.config.scenario import load_scenario
+from sim.engine.landscape import NKLandscape
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "lazer-friedman-2007.toml"
 

@@ -1,12 +1,12 @@
-"""Benchmark: peak resident memory of one run, measured, against sim.resources' estimate.
+"""Benchmark: peak resident memory of one run, measured, against sim.engine.resources' estimate.
 
 Usage: .venv/bin/python benchmarks/bench_memory.py [--max-gib G] [--only TEXT]
 
 Each configuration is the default scenario with a few keys changed and 3 weeks
-(``run.steps = 3``). It runs in a fresh process that imports ``sim.experiment`` and executes one
+(``run.steps = 3``). It runs in a fresh process that imports ``sim.experiments.tasks`` and executes one
 task (build the model, run it, time series, run KPIs), then reads its peak resident memory
 (``VmHWM`` in /proc/self/status, else ``ru_maxrss``). The table prints the estimate of
-``sim.resources.estimate_run_memory``, the measured peak, their ratio (above 1: the estimate is
+``sim.engine.resources.estimate_run_memory``, the measured peak, their ratio (above 1: the estimate is
 above the measurement) and the estimate's largest term. A second table runs two configurations
 for more weeks: memory should not grow with the weeks beyond the KPI recorder (one row of
 floats per week, a column per division) and the communities a strategy opens later.
@@ -81,9 +81,9 @@ def main() -> None:
     parser.add_argument("--only", default="", help="run only labels containing this text")
     args = parser.parse_args()
 
-    from sim.params import Params
-    from sim.resources import estimate_run_memory, format_bytes
-    from sim.resources import measure_run_memory as measure
+    from sim.engine.params import Params
+    from sim.engine.resources import estimate_run_memory, format_bytes
+    from sim.engine.resources import measure_run_memory as measure
 
     def row(label: str, values: dict) -> None:
         estimate = estimate_run_memory(Params().replace(values))
@@ -100,7 +100,7 @@ def main() -> None:
     print(f"machine: {machine()}; default scenario, {STEPS} weeks, one run per fresh process")
     baseline = measure({"org.employees": 2, "org.divisions": 1, "org.unofficial_groups": 0,
                         "run.steps": 1})
-    print(f"after `import sim.experiment`: {format_bytes(baseline['baseline'])}; a 2-person "
+    print(f"after `import sim.experiments.tasks`: {format_bytes(baseline['baseline'])}; a 2-person "
           f"1-week run: {format_bytes(baseline['peak'])}")
     print(f"{'configuration':<40} {'estimate':>10} {'measured':>10} {'est/meas':>8} "
           f"{'wall s':>6}   largest term")

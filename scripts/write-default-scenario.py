@@ -5,8 +5,8 @@ Usage: .venv/bin/python scripts/write-default-scenario.py
 
 from pathlib import Path
 
-from sim.params import Params
-from sim.scenario import to_toml
+from sim.config.scenario import to_toml
+from sim.engine.params import Params
 
 HEADER = """\
 # orglearn default scenario: a 1,000-person organisation in five divisions that starts one

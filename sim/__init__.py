@@ -9,12 +9,13 @@ The public API::
     series = model.timeseries()          # {kpi: numpy array, one value per week}
 """
 
-from sim.model import LearningModel
-from sim.org import Organisation, build_synthetic
-from sim.params import SCHEMA, ParameterError, Params
-from sim.runner import RunOutcome, run_scenario
-from sim.scenario import ScenarioError, load_scenario, to_toml
-from sim.state import Engagement, Status
+from sim.config.scenario import load_scenario, to_toml
+from sim.engine.model import LearningModel
+from sim.engine.params import SCHEMA, Params
+from sim.engine.state import Engagement, Status
+from sim.errors import ParameterError, ScenarioError
+from sim.experiments.runner import RunOutcome, run_scenario
+from sim.org.generator import Organisation, build_synthetic
 
 __all__ = [
     "SCHEMA",

@@ -20,14 +20,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim.comparison import Comparison
-from sim.comparison import compare as compare_strategies
-from sim.executors import EXECUTORS, SchedulerError
-from sim.params import SCHEMA, ParameterError, one_line
-from sim.runner import RunOutcome, run_scenario
-from sim.scenario import ScenarioError, load_scenario
-from sim.store import StoreError
-from sim.strategies import STRATEGIES, describe
+from sim.config.scenario import load_scenario
+from sim.engine.params import SCHEMA
+from sim.engine.strategies import STRATEGIES, describe
+from sim.errors import ParameterError, ScenarioError, one_line
+from sim.experiments.comparison import Comparison
+from sim.experiments.comparison import compare as compare_strategies
+from sim.experiments.executors import EXECUTORS, SchedulerError
+from sim.experiments.runner import RunOutcome, run_scenario
+from sim.experiments.store import StoreError
 
 __all__ = ["app", "main"]
 
@@ -179,7 +180,7 @@ def _keeping_runs(out: Path) -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        from sim.store import RunStore
+        from sim.experiments.store import RunStore
 
         kept = len(RunStore(out).done())
         print(f"orglearn: interrupted; {kept} finished runs are kept in {out / 'store'}; "
@@ -188,8 +189,8 @@ def _keeping_runs(out: Path) -> Iterator[None]:
 
 
 def _print_verdicts(result: Comparison, out: Path) -> None:
-    from sim.report import summarise, verdicts
-    from sim.report_text import verdict_sentence
+    from sim.report.summary import summarise, verdicts
+    from sim.report.text import verdict_sentence
 
     summary = summarise(result.runs, result.manifest["reference"])
     weeks = str(result.manifest["steps"])
@@ -225,8 +226,8 @@ def sweep(
     force: ForceOption = False,
 ) -> None:
     """Run every run of an experiment (strategies x contexts x replications), resumably."""
-    from sim.designs import load_experiment
-    from sim.sweep import run_sweep
+    from sim.experiments.design import load_experiment
+    from sim.experiments.pipeline import run_sweep
 
     spec = load_experiment(experiment)
     if executor not in EXECUTORS:
@@ -236,7 +237,7 @@ def sweep(
         raise BadInput(f"--scheduler: {scheduler!r} needs --executor dask")
     _positive("--workers", workers, 1)
     if scheduler:
-        from sim.executors import check_scheduler
+        from sim.experiments.executors import check_scheduler
 
         check_scheduler(scheduler)  # before the results folder is touched
     out = out or _results_dir(spec)
@@ -262,7 +263,7 @@ def report(results: Annotated[Path, typer.Argument(help="A results folder.")]) -
 
     import pyarrow.parquet as pq
 
-    from sim.folders import check_writable, locked
+    from sim.experiments.folders import check_writable, locked
 
     manifest_path = results / "manifest.json"
     if not manifest_path.is_file():
@@ -285,11 +286,11 @@ def report(results: Annotated[Path, typer.Argument(help="A results folder.")]) -
         runs = pq.read_table(results / "runs.parquet")
         series = pq.read_table(results / "timeseries.parquet")
         if manifest["command"] == "sweep":
-            from sim.sweep import analyse
+            from sim.experiments.pipeline import analyse
 
             files = analyse(runs, series, manifest, results)
         else:
-            from sim.report import write_report
+            from sim.report.summary import write_report
 
             files = write_report(runs, series, manifest, results, manifest["reference"])
     typer.echo(f"wrote {', '.join(sorted(p.name for p in files.values()))} in {results}")
@@ -308,9 +309,9 @@ def reproduce(
     """Re-run an experiment whose results are committed; exit 1 if anything differs."""
     import tempfile
 
-    from sim.designs import load_experiment
-    from sim.equality import RELATIVE_TOLERANCE
-    from sim.sweep import reproduce as reproduce_experiment
+    from sim.experiments.design import load_experiment
+    from sim.experiments.equality import RELATIVE_TOLERANCE
+    from sim.experiments.pipeline import reproduce as reproduce_experiment
 
     spec = load_experiment(experiment)
     committed = results or _results_dir(spec)
@@ -337,8 +338,8 @@ def reproduce(
 def validate(files: Annotated[list[Path], typer.Argument(
         help="Scenario or experiment files.")]) -> None:
     """Check scenario and experiment files; print 'ok' per file or the first problem."""
-    from sim.designs import load_experiment
-    from sim.limits import check_run_memory
+    from sim.engine.limits import check_run_memory
+    from sim.experiments.design import load_experiment
 
     for path in files:
         is_experiment = path.suffix == ".toml" and path.is_file() and (
@@ -392,7 +393,7 @@ def list_(what: Annotated[str, typer.Argument(help="strategies, scenarios or par
             params = load_scenario(path)
             typer.echo(f"{str(path):{width}}  {params.scenario.description}")
     elif what == "experiments":
-        from sim.designs import load_experiment
+        from sim.experiments.design import load_experiment
 
         paths = sorted(Path("experiments").rglob("*.toml"))
         width = max((len(str(p)) for p in paths), default=0)
@@ -444,8 +445,8 @@ def main(argv: list[str] | None = None) -> None:
     SIGTERM stops a command as Ctrl-C does (the finished runs are kept), with exit code 143
     instead of 130. A worker process that died is reported in one line, with exit code 1.
     """
-    from sim.executors import WorkerError
-    from sim.lifetime import sigterm_as_interrupt
+    from sim.experiments.executors import WorkerError
+    from sim.experiments.lifetime import sigterm_as_interrupt
 
     with sigterm_as_interrupt() as terminated:
         try:

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sim.org import build_synthetic
-from sim.params import Params
-from sim.rng import Streams, stream
-from sim.state import State
+from sim.engine.params import Params
+from sim.engine.rng import Streams, stream
+from sim.engine.state import State
+from sim.org.generator import build_synthetic
 
 QUIET = {
     # Switch every source of change off; a test switches on what it examines.

@@ -154,8 +154,8 @@ def test_a_billion_replications_are_refused_before_anything_is_built(capsys, tmp
 
 
 def test_runs_that_fit_alone_but_not_with_all_workers_say_so(capsys, tmp_path, monkeypatch):
-    from sim.params import Params
-    from sim.resources import estimate_run_memory
+    from sim.engine.params import Params
+    from sim.engine.resources import estimate_run_memory
 
     need = estimate_run_memory(Params().replace({"org.employees": 20000})).total
     monkeypatch.setenv("ORGLEARN_MEMORY_LIMIT", str(int(need * 1.5)))

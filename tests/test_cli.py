@@ -26,9 +26,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from sim.cli import main
-from sim.params import SCHEMA
-from sim.scenario import load_scenario
-from sim.strategies import STRATEGIES
+from sim.config.scenario import load_scenario
+from sim.engine.params import SCHEMA
+from sim.engine.strategies import STRATEGIES
 
 ROOT = Path(__file__).resolve().parents[1]
 ORGLEARN = Path(sys.executable).with_name("orglearn")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.store import RunStore
-from sim.strategies import STRATEGIES
+from sim.engine.strategies import STRATEGIES
+from sim.experiments.store import RunStore
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = str(ROOT / "scenarios" / "default.toml")

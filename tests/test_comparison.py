@@ -6,13 +6,13 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from sim.comparison import compare
-from sim.executors import run_tasks
-from sim.experiment import comparison_tasks
-from sim.params import Params
-from sim.report import summarise
-from sim.results import runs_table
-from sim.scenario import load_scenario
+from sim.config.scenario import load_scenario
+from sim.engine.params import Params
+from sim.experiments.comparison import compare
+from sim.experiments.executors import run_tasks
+from sim.experiments.results import runs_table
+from sim.experiments.tasks import comparison_tasks
+from sim.report.summary import summarise
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {"org.employees": 300, "run.steps": 30}

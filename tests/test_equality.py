@@ -4,7 +4,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from sim.equality import RELATIVE_TOLERANCE, compare_tables
+from sim.experiments.equality import RELATIVE_TOLERANCE, compare_tables
 
 
 def table(values, steps=None, strategy=None):

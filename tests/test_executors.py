@@ -14,11 +14,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-import sim.executors as executors
-import sim.lifetime as lifetime
-from sim.executors import SchedulerError, WorkerError, check_scheduler, run_tasks
-from sim.experiment import comparison_tasks
-from sim.params import Params
+import sim.experiments.executors as executors
+import sim.experiments.lifetime as lifetime
+from sim.engine.params import Params
+from sim.experiments.executors import SchedulerError, WorkerError, check_scheduler, run_tasks
+from sim.experiments.tasks import comparison_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
 ORGLEARN = Path(sys.executable).with_name("orglearn")

@@ -9,10 +9,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from sim.comparison import compare
-from sim.folders import ResultsFolderError, check_writable, claim_results, folder_owner
-from sim.params import Params
-from sim.runner import run_scenario
+from sim.engine.params import Params
+from sim.experiments.comparison import compare
+from sim.experiments.folders import ResultsFolderError, check_writable, claim_results, folder_owner
+from sim.experiments.runner import run_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 ORGLEARN = Path(sys.executable).with_name("orglearn")
@@ -107,7 +107,7 @@ def test_a_folder_being_written_is_refused(tmp_path):
 CLAIMANT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from sim.folders import ResultsFolderError, claim_results
+    from sim.experiments.folders import ResultsFolderError, claim_results
     out = Path(sys.argv[1])
     sys.stdin.readline()  # every claimant starts at the same moment
     try:

@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from sim.landscape import NKLandscape
+from sim.engine.landscape import NKLandscape
 
 
 def every_practice(n: int) -> np.ndarray:

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from sim import LearningModel, Params
-from sim.metrics import KPIS, RUN_KPIS, run_summary
+from sim.engine.metrics import KPIS, RUN_KPIS, run_summary
 
 
 @pytest.fixture(scope="module")

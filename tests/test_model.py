@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from sim import Engagement, LearningModel, Params
-from sim.agents import BoundarySpanner, Community, Employee
-from sim.rng import derive_seed, stream
+from sim.engine.agents import BoundarySpanner, Community, Employee
+from sim.engine.rng import derive_seed, stream
 
 SMALL = {"org.employees": 300, "run.steps": 30}
 
@@ -107,7 +107,7 @@ def test_an_active_strategy_reaches_more_people_than_the_control():
 
 
 def test_each_division_gets_its_exact_share_of_fast_learners_at_random():
-    from sim.state import pick_fast_learners
+    from sim.engine.state import pick_fast_learners
 
     division = np.repeat([0, 1, 2], [50, 7, 13])
     picks = [pick_fast_learners(division, 0.3, np.random.default_rng(s)) for s in (1, 2)]

@@ -1,4 +1,4 @@
-"""Tests of the synthetic organisation generator (sim.org)."""
+"""Tests of the synthetic organisation generator (sim.org.generator)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import pytest
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from sim.org import (
+from sim.engine.params import Params
+from sim.org.generator import (
     TEAM_TIES_MAX_SPAN,
     TIE_INFORMAL,
     TIE_REPORTING,
@@ -22,7 +23,6 @@ from sim.org import (
     Organisation,
     build_synthetic,
 )
-from sim.params import Params
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -194,16 +194,11 @@ def test_global_rngs_untouched() -> None:
     assert random.getstate() == py_state
 
 
-# Loads params.py and org.py by path, so that the subprocess skips the package's heavy imports.
 _DIGEST = """
-import hashlib, importlib.util, sys
+import hashlib
 import numpy as np
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, "sim/" + name.split(".")[1] + ".py")
-    module = sys.modules[name] = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-Params, build_synthetic = load("sim.params").Params, load("sim.org").build_synthetic
+from sim.engine.params import Params
+from sim.org.generator import build_synthetic
 o = build_synthetic(Params().replace({"org.employees": 300}).org, np.random.default_rng(5))
 h = hashlib.sha256()
 for a in [o.ties.data, o.ties.indices, o.tie_type.data, o.is_spanner, o.group_energy, *o.groups]:
@@ -321,7 +316,7 @@ def test_a_large_informal_degree_gives_a_fully_mixed_division() -> None:
 
 
 def test_random_informal_networks_have_poisson_degrees_inside_divisions():
-    from sim.params import ParameterError
+    from sim.errors import ParameterError
 
     params = Params().replace({"org.informal_network": "random", "org.informal_degree": 5,
                                "org.employees": 4000, "org.divisions": 2,

@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 
 from sim import LearningModel
-from sim.org import TIE_INFORMAL, TIE_REPORTING, TIE_TEAM, build_organisation
-from sim.org_chart import ChartError, read_chart, read_collaboration
-from sim.params import ParameterError, Params
-from sim.scenario import load_scenario
+from sim.config.scenario import load_scenario
+from sim.engine.params import Params
+from sim.errors import ParameterError
+from sim.org.build import build_organisation
+from sim.org.chart import ChartError, read_chart, read_collaboration
+from sim.org.generator import TIE_INFORMAL, TIE_REPORTING, TIE_TEAM
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "scenarios" / "client-example.toml"
@@ -218,7 +220,7 @@ def test_command_line_errors_exit_2_with_one_line_and_write_nothing(tmp_path):
 
 
 def test_an_experiment_cannot_vary_the_organisation_files(tmp_path):
-    from sim.designs import load_experiment
+    from sim.experiments.design import load_experiment
 
     write(tmp_path, "e.csv", EMPLOYEES)
     write(tmp_path, "client.toml", '[org]\nchart = "e.csv"\n')

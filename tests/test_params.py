@@ -2,7 +2,8 @@ import math
 
 import pytest
 
-from sim.params import SCHEMA, ParameterError, Params, lookup
+from sim.engine.params import SCHEMA, Params, lookup
+from sim.errors import ParameterError
 
 
 def test_every_parameter_is_documented_and_its_default_allowed():

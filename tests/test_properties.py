@@ -48,10 +48,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
-from sim.designs import DESIGNS
-from sim.metrics import RUN_KPIS
-from sim.params import SCHEMA, Param, sections
-from sim.strategies import STRATEGIES
+from sim.engine.metrics import RUN_KPIS
+from sim.engine.params import SCHEMA, Param, sections
+from sim.engine.strategies import STRATEGIES
+from sim.experiments.design import DESIGNS
 
 pytestmark = pytest.mark.slow  # about a minute in all; `make test-fast` leaves it out
 

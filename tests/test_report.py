@@ -15,16 +15,16 @@ import pyarrow as pa
 import pytest
 from scipy import stats
 
-from sim.metrics import KPIS, RUN_KPIS
-from sim.report import (
+from sim.engine.metrics import KPIS, RUN_KPIS
+from sim.experiments.results import INTEGER_KPIS
+from sim.report.statistics import share_better
+from sim.report.summary import (
     beats_matrix,
     summarise,
     verdicts,
     write_report,
 )
-from sim.report_text import render_report
-from sim.results import INTEGER_KPIS
-from sim.statistics import share_better
+from sim.report.text import render_report
 
 PNG = b"\x89PNG\r\n\x1a\n"
 MANIFEST = {

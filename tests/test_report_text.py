@@ -1,4 +1,4 @@
-from sim.report_text import verdict_sentence
+from sim.report.text import verdict_sentence
 
 BASE = {"kpi": "time_to_50", "label": "Weeks to 50% participating", "unit": "weeks",
         "n_pairs": 6, "best": "a", "runner_up": "b", "wins": 0, "ties": 6, "clear": False,

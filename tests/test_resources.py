@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.params import SCHEMA, Params
-from sim.resources import (
+from sim.engine.params import SCHEMA, Params
+from sim.engine.resources import (
     FIXED_TERM,
     MEMORY_LIMIT_ENV,
     MemoryEstimate,

@@ -3,15 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.params import SCHEMA, ParameterError, Params
-from sim.scenario import (
-    ScenarioError,
-    load_scenario,
-    params_from_mapping,
-    parse_overrides,
-    to_toml,
-)
-from sim.strategies import STRATEGIES
+from sim.config.scenario import load_scenario, params_from_mapping, parse_overrides, to_toml
+from sim.engine.params import SCHEMA, Params
+from sim.engine.strategies import STRATEGIES
+from sim.errors import ParameterError, ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))

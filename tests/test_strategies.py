@@ -1,4 +1,4 @@
-"""Tests of the rollout strategies (:mod:`sim.strategies`).
+"""Tests of the rollout strategies (:mod:`sim.engine.strategies`).
 
 Most checks look at the state *right after the strategy phase* of a step (phase 1), before
 turnover and the participation phase can change memberships or awareness in the same week. A
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from sim.model import LearningModel
-from sim.params import SCHEMA, ParameterError, Params, iter_params, lookup
-from sim.state import BY_TIES, ORG_WIDE, Engagement, Status
-from sim.strategies import (
+from sim.engine.model import LearningModel
+from sim.engine.params import SCHEMA, Params, iter_params, lookup
+from sim.engine.state import BY_TIES, ORG_WIDE, Engagement, Status
+from sim.engine.strategies import (
     STRATEGIES,
     BoundarySpannersFirst,
     CoOptExisting,
@@ -27,6 +27,7 @@ from sim.strategies import (
     describe,
     make_strategy,
 )
+from sim.errors import ParameterError
 
 SMALL = {"org.employees": 300, "org.divisions": 4}
 ACTIVE = [name for name in STRATEGIES if name != "none"]

@@ -10,9 +10,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from sim.designs import load_experiment
-from sim.store import RunStore, StoreError
-from sim.sweep import run_sweep
+from sim.experiments.design import load_experiment
+from sim.experiments.pipeline import run_sweep
+from sim.experiments.store import RunStore, StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 ORGLEARN = Path(sys.executable).with_name("orglearn")
@@ -121,7 +121,7 @@ def test_reproduce_accepts_rounding_and_flags_a_changed_value(serial, tmp_path):
     import numpy as np
     import pyarrow as pa
 
-    from sim.sweep import reproduce
+    from sim.experiments.pipeline import reproduce
 
     spec = load_experiment(write_experiment(tmp_path))
     committed = serial.files["runs"].parent

@@ -19,7 +19,7 @@ import pytest
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
-from sim.sweep_report import (
+from sim.report.sweep import (
     MAX_ROWS,
     paired_label,
     sensitivity,

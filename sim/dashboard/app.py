@@ -38,10 +38,10 @@ from sim.dashboard.presets import Preset, find_presets
 from sim.dashboard.race import DEFAULT_STRATEGIES, Player, Race
 from sim.dashboard.results_view import ResultsError, cell_text, find_results, open_results
 from sim.dashboard.server import settings_from_environment
-from sim.limits import check_run_memory
-from sim.params import ParameterError, Params
-from sim.scenario import ScenarioError
-from sim.strategies import STRATEGIES
+from sim.engine.limits import check_run_memory
+from sim.engine.params import Params
+from sim.engine.strategies import STRATEGIES
+from sim.errors import ParameterError, ScenarioError
 
 __all__ = ["FRAME_SECONDS", "Page"]
 

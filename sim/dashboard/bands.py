@@ -1,14 +1,14 @@
 """Bands behind the live race: R paired replications of both strategies, run in the background.
 
-The replications are the tasks ``orglearn compare`` runs (:func:`sim.experiment.comparison_tasks`,
+The replications are the tasks ``orglearn compare`` runs (:func:`sim.experiments.tasks.comparison_tasks`,
 seeds derived from the scenario's root seed per replication, the same for both strategies),
-executed by the same engine path (:func:`sim.executors.run_tasks`). From them, week by week:
+executed by the same engine path (:func:`sim.experiments.executors.run_tasks`). From them, week by week:
 
 - each strategy's **band**: the range in which the middle 95 % of replications lie (the 2.5th
   to 97.5th percentile), drawn behind its live line;
 - the **gap** A − B of each replication pair, with its band and mean;
 - **P(A beats B)**: the share of pairs in which A does better that week, ties counting one half
-  (:func:`sim.report.share_better`).
+  (:func:`sim.report.summary.share_better`).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.executors import run_tasks
-from sim.experiment import RunResult, comparison_tasks
-from sim.params import Params
-from sim.statistics import share_better, t_interval
+from sim.engine.params import Params
+from sim.experiments.executors import run_tasks
+from sim.experiments.tasks import RunResult, comparison_tasks
+from sim.report.statistics import share_better, t_interval
 
 __all__ = ["BAND_PERCENTILES", "BandJob", "Bands", "better_direction"]
 
@@ -32,7 +32,7 @@ BAND_PERCENTILES = (2.5, 97.5)
 LOWER_IS_BETTER = frozenset({"error_rate", "silo_index", "division_knowledge_sd",
                              "dormant_communities"})
 """Weekly KPIs where less is better (as the run KPIs built on them say in
-:data:`sim.metrics.RUN_KPIS`)."""
+:data:`sim.engine.metrics.RUN_KPIS`)."""
 
 
 def better_direction(kpi: str) -> str:

@@ -6,7 +6,7 @@ frame costs the server a dictionary, not an image); :func:`figure` into a matplo
 the PNG export; :func:`csv_text` into the data behind it. The export is therefore always the
 picture and the numbers on the screen.
 
-The catalogue (:data:`CHARTS`) takes each KPI's meaning from :data:`sim.metrics.KPIS`.
+The catalogue (:data:`CHARTS`) takes each KPI's meaning from :data:`sim.engine.metrics.KPIS`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from sim.dashboard.bands import Bands, better_direction
 from sim.dashboard.race import Snapshot
-from sim.metrics import KPIS
+from sim.engine.metrics import KPIS
 
 __all__ = ["CHARTS", "COLOURS", "Chart", "ChartSpec", "Line", "csv_text", "echarts_option",
            "figure", "gap_chart", "png_bytes", "race_charts"]

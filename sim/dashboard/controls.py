@@ -1,8 +1,8 @@
-"""The dashboard's controls, derived from the parameter schema (:data:`sim.params.SCHEMA`).
+"""The dashboard's controls, derived from the parameter schema (:data:`sim.engine.params.SCHEMA`).
 
 Nothing here repeats a default, a range or a help text: each control is a view of one
-:class:`sim.params.Param`. Values typed into the dashboard are parsed and checked by the schema
-itself (:meth:`sim.params.Param.parse`, :meth:`sim.params.Params.replace`), and a value the
+:class:`sim.engine.params.Param`. Values typed into the dashboard are parsed and checked by the schema
+itself (:meth:`sim.engine.params.Param.parse`, :meth:`sim.engine.params.Params.replace`), and a value the
 schema refuses comes back as the schema's own one-line message, keyed by the control it belongs
 to, so that the page shows it next to that control and carries on with the last valid values.
 """
@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sim.params import Param, ParameterError, Params, lookup
-from sim.scenario import SIZED_BY_CHART
+from sim.config.scenario import SIZED_BY_CHART
+from sim.engine.params import Param, Params, lookup
+from sim.errors import ParameterError
 
 __all__ = ["LEADER_KEYS", "SOURCE", "Control", "Edits", "apply_edits", "controls", "shown_value"]
 

@@ -1,7 +1,7 @@
 """Plain-language text of the dashboard: what the strategies do, and the verdict of a race.
 
-The strategies are described by the registry's own texts (:mod:`sim.strategies`); numbers are
-written as ``report.md`` writes them (:mod:`sim.report_text`).
+The strategies are described by the registry's own texts (:mod:`sim.engine.strategies`); numbers are
+written as ``report.md`` writes them (:mod:`sim.report.text`).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import math
 
 from sim.dashboard.bands import Bands, better_direction
 from sim.dashboard.race import Snapshot
-from sim.report_text import format_change, format_span, format_value
-from sim.strategies import STRATEGIES
+from sim.engine.strategies import STRATEGIES
+from sim.report.text import format_change, format_span, format_value
 
 __all__ = ["VERDICT_KPIS", "strategy_text", "verdict"]
 

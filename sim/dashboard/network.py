@@ -52,9 +52,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from scipy.spatial import cKDTree
 
-from sim.metrics import knowledge_scores
-from sim.org import TIE_REPORTING, Organisation
-from sim.state import Engagement, Status
+from sim.engine.metrics import knowledge_scores
+from sim.engine.state import Engagement, Status
+from sim.org.generator import TIE_REPORTING, Organisation
 
 __all__ = [
     "AGGREGATE_ABOVE",
@@ -79,7 +79,7 @@ COLOUR_BY = ("engagement", "knowledge")
 """What the people's colour can show."""
 
 ENGAGEMENT_LABELS = ("not aware", "aware", "lurker", "contributor", "champion")
-"""The rungs of the engagement ladder in words, in the order of :class:`sim.state.Engagement`."""
+"""The rungs of the engagement ladder in words, in the order of :class:`sim.engine.state.Engagement`."""
 
 ENGAGEMENT_COLOURS = ("#d0d0d0", "#a6cee3", "#1f78b4", "#f28e2b", "#b2182b")
 """Colour of each rung: grey for not aware, blues for looking on, warm for taking an active part."""
@@ -550,7 +550,7 @@ def network_option(model: Any, layout: Layout, colour_by: str = "engagement",
     NaN), with animation off, and shares nothing mutable with the layout.
 
     Args:
-        model: A :class:`sim.model.LearningModel` of the layout's organisation.
+        model: A :class:`sim.engine.model.LearningModel` of the layout's organisation.
         layout: Its layout (:func:`compute_layout`).
         colour_by: ``"engagement"`` or ``"knowledge"``.
         title: Title shown above the picture.
@@ -836,7 +836,7 @@ def network_table(model: Any, layout: Layout) -> list[dict]:
     an empty cell), one row per division and rung.
 
     Args:
-        model: A :class:`sim.model.LearningModel` of the layout's organisation.
+        model: A :class:`sim.engine.model.LearningModel` of the layout's organisation.
         layout: Its layout (:func:`compute_layout`).
 
     Raises:
@@ -880,7 +880,7 @@ def network_figure(model: Any, layout: Layout, colour_by: str = "engagement",
     state changes. Divisions are drawn as faint discs, labelled above.
 
     Args:
-        model: A :class:`sim.model.LearningModel` of the layout's organisation.
+        model: A :class:`sim.engine.model.LearningModel` of the layout's organisation.
         layout: Its layout (:func:`compute_layout`).
         colour_by: ``"engagement"`` or ``"knowledge"``.
         title: Title of the figure.

@@ -1,7 +1,7 @@
 """Presets of the dashboard: the scenario files a leader starts from.
 
 A preset is a scenario file (``scenarios/*.toml``, plus the one given on the command line, which
-may read a client's organisation with ``org.chart``), loaded by :func:`sim.scenario.load_scenario`
+may read a client's organisation with ``org.chart``), loaded by :func:`sim.config.scenario.load_scenario`
 exactly as the command line loads it.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.params import Params
-from sim.scenario import load_scenario, read_toml
+from sim.config.scenario import load_scenario, read_toml
+from sim.engine.params import Params
 
 __all__ = ["Preset", "find_presets", "scenarios_folder"]
 

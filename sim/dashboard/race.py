@@ -1,6 +1,6 @@
 """The live race: two strategies on one organisation with one seed, stepped in lock-step.
 
-A :class:`Race` holds two :class:`sim.model.LearningModel` instances that share the same
+A :class:`Race` holds two :class:`sim.engine.model.LearningModel` instances that share the same
 organisation object and the same root seed, so that every random stream except the strategy's
 own choices starts identically (common random numbers, as in ``orglearn compare``). Each of the
 two is exactly ``orglearn run`` of its strategy with that seed: the same week-by-week numbers.
@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model import LearningModel
-from sim.org import Organisation, build_organisation
-from sim.params import Params
-from sim.rng import Streams
+from sim.engine.model import LearningModel
+from sim.engine.params import Params
+from sim.engine.rng import Streams
+from sim.org.build import build_organisation
+from sim.org.generator import Organisation
 
 __all__ = ["DEFAULT_STRATEGIES", "Player", "Race", "Snapshot"]
 

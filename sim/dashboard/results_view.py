@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sim.folders import MANIFEST, STORE_HEADER, ResultsFolderError, folder_owner
-from sim.report_text import dig
+from sim.experiments.folders import MANIFEST, STORE_HEADER, ResultsFolderError, folder_owner
+from sim.report.text import dig
 
 __all__ = ["Cell", "Manifest", "ResultsError", "ResultsFolder", "cell_text", "find_results",
            "open_results"]

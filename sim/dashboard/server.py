@@ -63,11 +63,11 @@ def check_inputs(scenario: Path | None, results: Path | None) -> None:
     """Load the scenario and open the results folder once, so bad input fails before serving.
 
     Raises:
-        sim.params.ParameterError, sim.scenario.ScenarioError: A bad scenario.
+        sim.engine.params.ParameterError, sim.config.scenario.ScenarioError: A bad scenario.
         DashboardError: A folder that is not a compare or sweep results folder.
     """
     if scenario is not None:
-        from sim.scenario import load_scenario
+        from sim.config.scenario import load_scenario
 
         load_scenario(scenario)
     if results is not None:
@@ -117,7 +117,7 @@ def serve(scenario: Path | None = None, results: Path | None = None, *,
         announce: Called with the lines that tell the user where the page is.
 
     Raises:
-        DashboardError, sim.params.ParameterError, sim.scenario.ScenarioError: Bad input.
+        DashboardError, sim.engine.params.ParameterError, sim.config.scenario.ScenarioError: Bad input.
     """
     if not 1 <= port <= 65535:
         raise DashboardError(f"--port: {port} is not allowed; allowed: an integer in "

@@ -5,6 +5,9 @@ turns its stored runs into :class:`Claim` rows — the source, the published cla
 the tolerance, pass or fail — plus a figure that overlays the published values and ours.
 ``orglearn sweep`` writes them to ``validation.md`` and ``figures/validation.png`` in the results
 folder; ``orglearn reproduce`` fails when a claim fails.
+
+May import: every package below the dashboard (:mod:`sim.errors`, :mod:`sim.org`,
+:mod:`sim.engine`, :mod:`sim.experiments`, :mod:`sim.config`, :mod:`sim.report`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from sim.results import atomic_write
+from sim.experiments.results import atomic_write
 from sim.validation.common import Claim
 from sim.validation.contagion import bass, bass_closed_form, centola, watts
 from sim.validation.lazer_friedman import lazer_friedman

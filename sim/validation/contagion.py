@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from sim.statistics import t_interval
+from sim.report.statistics import t_interval
 from sim.validation.common import (
     Claim,
     Panel,

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from sim.statistics import t_interval
+from sim.report.statistics import t_interval
 from sim.validation.common import Claim, Panel, axis_values, paired, plot_panels, weekly_by_run
 
 __all__ = ["EARLY_WEEK", "lazer_friedman"]

@@ -93,7 +93,7 @@ def test_a_slow_frame_never_slows_the_race():
 
     from sim.dashboard.network import compute_layout
     from sim.dashboard.race import Player, Race
-    from sim.params import Params
+    from sim.engine.params import Params
 
     race = Race(Params().replace({"org.employees": 200, "run.steps": 400}))
     layout = compute_layout(race.org, race.seed)

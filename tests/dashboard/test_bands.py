@@ -3,8 +3,8 @@
 import numpy as np
 
 from sim.dashboard.bands import BandJob, better_direction
-from sim.experiment import comparison_tasks, execute
-from sim.params import Params
+from sim.engine.params import Params
+from sim.experiments.tasks import comparison_tasks, execute
 
 PAIR = ("small_groups_first", "org_wide_first")
 

@@ -17,9 +17,9 @@ from sim.dashboard.charts import (
 )
 from sim.dashboard.explain import strategy_text, verdict
 from sim.dashboard.race import Race
-from sim.metrics import KPIS
-from sim.params import Params
-from sim.strategies import STRATEGIES
+from sim.engine.metrics import KPIS
+from sim.engine.params import Params
+from sim.engine.strategies import STRATEGIES
 
 PAIR = ("small_groups_first", "org_wide_first")
 

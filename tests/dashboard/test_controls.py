@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
+from sim.config.scenario import load_scenario
 from sim.dashboard.controls import LEADER_KEYS, apply_edits, controls, shown_value
-from sim.params import Params, lookup
-from sim.scenario import load_scenario
+from sim.engine.params import Params, lookup
 
 ROOT = Path(__file__).resolve().parents[2]
 

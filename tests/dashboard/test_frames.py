@@ -6,7 +6,7 @@ from sim.dashboard.echarts import option_json
 from sim.dashboard.frames import build_frame, scoreboard
 from sim.dashboard.network import compute_layout
 from sim.dashboard.race import Race
-from sim.params import Params
+from sim.engine.params import Params
 
 PAIR = ("small_groups_first", "org_wide_first")
 

@@ -26,8 +26,8 @@ from sim.dashboard.network import (
     network_option,
     network_table,
 )
-from sim.org import TIE_REPORTING
-from sim.state import Status
+from sim.engine.state import Status
+from sim.org.generator import TIE_REPORTING
 
 PNG = b"\x89PNG\r\n\x1a\n"
 PLAIN = (dict, list, str, int, float, bool, type(None))

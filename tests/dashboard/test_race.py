@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from sim.dashboard.race import Player, Race
-from sim.model import LearningModel
-from sim.params import ParameterError, Params
+from sim.engine.model import LearningModel
+from sim.engine.params import Params
+from sim.errors import ParameterError
 
 PAIR = ("small_groups_first", "org_wide_first")
 

@@ -15,7 +15,7 @@ from sim.dashboard.results_view import (
     find_results,
     open_results,
 )
-from sim.folders import LOCK_NAME, locked
+from sim.experiments.folders import LOCK_NAME, locked
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "results"

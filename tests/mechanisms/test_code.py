@@ -1,8 +1,8 @@
 import numpy as np
 
-from sim.mechanisms import communities
-from sim.mechanisms.code import code_learning_step
-from sim.state import Engagement
+from sim.engine.mechanisms import communities
+from sim.engine.mechanisms.code import code_learning_step
+from sim.engine.state import Engagement
 from tests.conftest import make_state, small_params
 
 

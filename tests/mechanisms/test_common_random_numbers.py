@@ -4,14 +4,14 @@ with one seed keep sharing every stream (common random numbers)."""
 import numpy as np
 import pytest
 
-from sim.mechanisms import communities
-from sim.mechanisms.code import code_learning_step
-from sim.mechanisms.environment import turbulence_step, turnover_step
-from sim.mechanisms.exchange import exchange_step
-from sim.mechanisms.exploration import exploration_step
-from sim.mechanisms.participation import participation_step
-from sim.mechanisms.standards import standards_step
-from sim.state import ORG_WIDE, Engagement
+from sim.engine.mechanisms import communities
+from sim.engine.mechanisms.code import code_learning_step
+from sim.engine.mechanisms.environment import turbulence_step, turnover_step
+from sim.engine.mechanisms.exchange import exchange_step
+from sim.engine.mechanisms.exploration import exploration_step
+from sim.engine.mechanisms.participation import participation_step
+from sim.engine.mechanisms.standards import standards_step
+from sim.engine.state import ORG_WIDE, Engagement
 from tests.conftest import make_state, small_params
 
 MECHANISMS = [participation_step, exchange_step, exploration_step, code_learning_step,

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from sim.mechanisms import communities
-from sim.state import ORG_WIDE, Status
+from sim.engine.mechanisms import communities
+from sim.engine.state import ORG_WIDE, Status
 from tests.conftest import make_state, small_params
 
 

@@ -1,9 +1,9 @@
 import numpy as np
 
-from sim.mechanisms import communities
-from sim.mechanisms.environment import turbulence_step, turnover_step
-from sim.mechanisms.exploration import exploration_step
-from sim.state import Engagement
+from sim.engine.mechanisms import communities
+from sim.engine.mechanisms.environment import turbulence_step, turnover_step
+from sim.engine.mechanisms.exploration import exploration_step
+from sim.engine.state import Engagement
 from tests.conftest import make_state, small_params
 
 

@@ -1,9 +1,9 @@
 import numpy as np
 import scipy.sparse as sp
 
-from sim.mechanisms import communities
-from sim.mechanisms.exchange import act, exchange_step
-from sim.state import ORG_WIDE, Engagement, World
+from sim.engine.mechanisms import communities
+from sim.engine.mechanisms.exchange import act, exchange_step
+from sim.engine.state import ORG_WIDE, Engagement, World
 from tests.conftest import make_state, ring, small_params
 
 

@@ -1,9 +1,9 @@
 import numpy as np
 import scipy.sparse as sp
 
-from sim.mechanisms import communities
-from sim.mechanisms.participation import joining_hazard, participation_step
-from sim.state import ORG_WIDE, Engagement
+from sim.engine.mechanisms import communities
+from sim.engine.mechanisms.participation import joining_hazard, participation_step
+from sim.engine.state import ORG_WIDE, Engagement
 from tests.conftest import make_state, ring, small_params
 
 NO_CHURN = {"participation__dropout_rate": 0.0, "participation__lapse_rate": 0.0,

@@ -1,7 +1,7 @@
 import numpy as np
 import scipy.sparse as sp
 
-from sim.mechanisms.sampling import (
+from sim.engine.mechanisms.sampling import (
     best_neighbour,
     choose_per_row,
     pick_in_groups,

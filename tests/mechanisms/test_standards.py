@@ -1,6 +1,6 @@
 import numpy as np
 
-from sim.mechanisms.standards import division_practice, standards_step
+from sim.engine.mechanisms.standards import division_practice, standards_step
 from tests.conftest import make_state, small_params
 
 

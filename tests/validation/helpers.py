@@ -6,8 +6,8 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from sim.designs import Experiment, Uncertainty, load_experiment
-from sim.sweep import run_sweep
+from sim.experiments.design import Experiment, Uncertainty, load_experiment
+from sim.experiments.pipeline import run_sweep
 from sim.validation import Claim, run_checks
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@
 import numpy as np
 
 from sim import LearningModel
-from sim.scenario import load_scenario
+from sim.config.scenario import load_scenario
 from tests.validation.helpers import ROOT, claims_for, scaled
 
 

@@ -3,7 +3,7 @@
 
 import numpy as np
 
-from sim.executors import run_tasks
+from sim.experiments.executors import run_tasks
 from sim.validation import MARCH_FIGURE_1, MARCH_P1
 from tests.validation.helpers import claims_for, scaled
 

@@ -4,7 +4,7 @@ The committed results were computed on one machine; the tests run on another. Th
 Lazer & Friedman runs are checked twice: with every SIMD kernel numpy finds on this CPU, and with
 the AVX-512 kernels switched off (``NPY_DISABLE_CPU_FEATURES``), so that the suite meets both kinds
 of CPU of these machines whichever one it runs on; last-bit differences between the two must stay
-within the tolerance of :mod:`sim.equality`.
+within the tolerance of :mod:`sim.experiments.equality`.
 """
 
 import os

@@ -1,0 +1,197 @@
+"""Participation: awareness, joining (contagion), the engagement ladder, fatigue and drop-out.
+
+The engagement ladder is unaware -> aware -> lurker -> contributor -> champion (legitimate
+peripheral participation, Lave & Wenger 1991; the 90-9-1 pattern, Nielsen 2006).
+
+* **Awareness** comes from the organisation's communications while an official network exists,
+  and by word of mouth from participating colleagues.
+* **Joining** spreads as *simple* contagion, a Bass (1969) hazard ``p + q s`` in the
+  trust-weighted share ``s`` of one's ties who participate, or as *complex* contagion, where one
+  joins (with chance ``join_rate``) once that share (Watts 2002) or that number of ties
+  (Centola & Macy 2007) reaches a personal threshold; the spontaneous rate ``p`` applies in both
+  forms. A joiner picks one of the communities open to them with probability proportional to
+  its *exposure* (the summed trust of their ties to its members) plus ``official_pull`` for an
+  open official community.
+* **Climbing** from lurker to contributor needs motivation, psychological safety (Edmondson 1999),
+  a non-competitive culture and an energetic community, and is less likely in a large one
+  (social loafing, Karau & Williams 1993); champions need recognition.
+* **Fatigue** builds with each meeting attended and wears off; unmotivated or tired people lapse
+  a rung or drop out. People enrolled compulsorily cannot drop out, but start less motivated.
+
+Order within the phase: every decision (awareness, joining, climbing, lapsing, dropping out,
+leaving dormant communities) is drawn from the state at the start of the phase and applied at
+once; then the week's meetings take place with the members still there (newcomers attend from
+the next week); their contributions and fatigue, and the communities' energy, follow from those
+meetings. Recognition goes to everyone at contributor or above.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.mechanisms import communities
+from sim.engine.mechanisms.sampling import choose_per_row
+from sim.engine.params import Params
+from sim.engine.state import Engagement, State, Status
+
+__all__ = ["participation_step", "joining_hazard", "participating_share"]
+
+def participating_share(state: State) -> tuple[np.ndarray, np.ndarray]:
+    """Trust-weighted share and number of each employee's ties who participate.
+
+    Returns:
+        ``(share, count)``, both ``(n,)``; the share is 0 for people without ties.
+    """
+    participating = state.employees.participating.astype(float)
+    weighted = state.ties @ participating
+    share = np.divide(weighted, state.tie_strength, out=np.zeros_like(weighted),
+                      where=state.tie_strength > 0)
+    return share, state.adjacency @ participating
+
+
+def joining_hazard(state: State, params: Params) -> np.ndarray:
+    """Weekly chance that each employee joins a community, from the contagion rule.
+
+    Linear (simple contagion, Bass 1969): ``p + q s``. Threshold (complex contagion): ``p`` plus
+    ``join_rate`` once ``s`` (Watts 2002) or the number of participating ties (Centola & Macy
+    2007) reaches the employee's threshold; nobody is pushed over a threshold by zero ties.
+    """
+    pp = params.participation
+    share, count = participating_share(state)
+    if pp.contagion == "linear":
+        return np.clip(pp.spontaneous_join_rate + pp.imitation_rate * share, 0.0, 1.0)
+    signal = share if pp.threshold_type == "fraction" else count
+    over = (signal >= state.employees.threshold) & (count > 0)
+    return np.clip(pp.spontaneous_join_rate + pp.join_rate * over, 0.0, 1.0)
+
+
+def _slots(pick: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Map column picks among ``cols`` back to community slots; -1 stays -1."""
+    slots = np.full(pick.shape, -1, np.int32)
+    chosen = pick >= 0
+    slots[chosen] = cols[pick[chosen]]
+    return slots
+
+
+def choose_attendance(state: State, params: Params, rng: np.random.Generator) -> None:
+    """Pick the community each participant turns to this week, and whether they meet with it.
+
+    The chance of turning to a community grows with its energy. A member whose community meets
+    attends with chance ``1 - w (1 - motivation (1 - fatigue))``, ``w`` being
+    ``participation.attendance_motivation``. Sets ``week.primary`` and ``week.attending`` (the
+    primary community if it meets this week and they attend, else -1).
+    """
+    c, e, week = state.communities, state.employees, state.week
+    u_attend = rng.random(e.n)
+    cols = np.flatnonzero(c.used)
+    weights = c.members[:, cols] * (c.energy[cols] + 0.01)[None, :]
+    week.primary = _slots(choose_per_row(weights, rng), cols)
+    has = week.primary >= 0
+    willing = 1.0 - params.participation.attendance_motivation * (
+        1.0 - e.motivation * (1.0 - e.fatigue))
+    attends = has & week.meets[np.maximum(week.primary, 0)] & (u_attend < willing)
+    week.attending = np.where(attends, week.primary, -1).astype(np.int32)
+
+
+CHAMPION_WEIGHT = 2.0
+"""A champion's contribution to a meeting counts as this many contributors'."""
+
+
+def hold_meetings(state: State) -> None:
+    """Hold this week's meetings with the members still there; record their contributions.
+
+    Clears ``week.primary`` and ``week.attending`` for people no longer members of the community
+    they turned to, then counts contributions per community: contributors once, champions
+    :data:`CHAMPION_WEIGHT` times.
+    """
+    e, c, week = state.employees, state.communities, state.week
+    has = week.primary >= 0
+    still = has & c.members[np.arange(e.n), np.maximum(week.primary, 0)]
+    week.primary = np.where(still, week.primary, -1).astype(np.int32)
+    week.attending = np.where(still, week.attending, -1).astype(np.int32)
+    attending = week.attending >= 0
+    weight = np.where(e.engagement == Engagement.CHAMPION, CHAMPION_WEIGHT,
+                      (e.engagement == Engagement.CONTRIBUTOR).astype(float))
+    week.contributions = np.bincount(week.attending[attending], weights=weight[attending],
+                                     minlength=c.capacity)
+
+
+def participation_step(state: State, params: Params, rng: np.random.Generator) -> None:
+    """Phase 3 of a step: meetings, awareness, joining, climbing, fatigue, drop-out, energy.
+
+    All decisions are computed from the state at the start of the phase and applied together.
+    """
+    e, c, week = state.employees, state.communities, state.week
+    pp, culture = params.participation, params.culture
+    n = e.n
+
+    communities.refresh_status(state, params)
+    week.meets = communities.schedule_meetings(state)
+    choose_attendance(state, params, rng)
+
+    # Draw every random number of the phase up front, in fixed shapes.
+    u_aware, u_join, u_climb, u_lapse, u_drop = rng.random((5, n))
+    u_exit = rng.random((n, c.capacity))
+
+    engagement = e.engagement.copy()
+    m_eff = e.motivation * (1.0 - e.fatigue)
+    share, _ = participating_share(state)
+    network_exists = bool((c.used & c.official & (c.status != Status.DORMANT)).any())
+
+    # Awareness.
+    p_aware = 1.0 - (1.0 - pp.awareness_rate * network_exists) * (1.0 - pp.word_of_mouth * share)
+    becomes_aware = (engagement == Engagement.UNAWARE) & (u_aware < p_aware)
+
+    # Joining: the hazard, then which community.
+    n_member = c.members.sum(axis=1)
+    may_join = (engagement >= Engagement.AWARE) & (n_member < e.max_memberships)
+    joins = may_join & (u_join < joining_hazard(state, params))
+    cols = np.flatnonzero(c.used)
+    members = c.members[:, cols]
+    exposure = state.ties @ members.astype(float)
+    open_to = communities.open_to(state, cols) & ~members
+    official_open = open_to & c.official[cols][None, :]
+    findable = open_to & ((exposure > 0) | official_open)
+    weights = np.where(findable, exposure + pp.official_pull * official_open, 0.0)
+    target = _slots(choose_per_row(weights, rng), cols)
+    joins &= target >= 0
+
+    # Climbing and lapsing, for participants.
+    here = np.maximum(week.primary, 0)
+    energy_here = np.where(week.primary >= 0, c.energy[here], 0.0)
+    loafing = 1.0 / (1.0 + c.size[here] / params.community.loafing_size)
+    climate = culture.psychological_safety * (1.0 - culture.competitiveness)
+    p_contribute = pp.contribute_rate * m_eff * climate * (0.5 + 0.5 * energy_here) * loafing
+    p_champion = pp.champion_rate * m_eff * culture.recognition
+    p_lapse = pp.lapse_rate * (1.0 - m_eff)
+    p_drop = pp.dropout_rate * (1.0 - m_eff)
+    lurker = engagement == Engagement.LURKER
+    contributor = engagement == Engagement.CONTRIBUTOR
+    active = engagement >= Engagement.CONTRIBUTOR
+    drops = (engagement >= Engagement.LURKER) & ~e.compulsory & (u_drop < p_drop)
+    climbs = ~drops & ((lurker & (u_climb < p_contribute))
+                       | (contributor & (u_climb < p_champion)))
+    lapses = ~drops & ~climbs & active & (u_lapse < p_lapse)
+    dormant = c.used & (c.status == Status.DORMANT)
+    exits = c.members & dormant[None, :] & (u_exit < params.community.dormant_exit_rate)
+
+    # Apply the decisions.
+    e.engagement[becomes_aware] = Engagement.AWARE
+    e.engagement[climbs] += 1
+    e.engagement[lapses] -= 1
+    communities.leave(state, np.flatnonzero(drops))
+    c.members[exits] = False
+    joiners = np.flatnonzero(joins & ~drops)
+    c.members[joiners, target[joiners]] = True
+    e.engagement[joiners] = np.maximum(e.engagement[joiners], Engagement.LURKER)
+    orphaned = (e.engagement >= Engagement.LURKER) & ~c.members.any(axis=1)
+    communities.leave(state, np.flatnonzero(orphaned))
+    e.compulsory = (c.members & c.compulsory[None, :]).any(axis=1)
+    hold_meetings(state)
+
+    attending = week.attending >= 0
+    recognised = e.engagement >= Engagement.CONTRIBUTOR
+    e.motivation += recognised * pp.recognition_gain * culture.recognition * (1.0 - e.motivation)
+    e.fatigue = np.clip(e.fatigue * (1.0 - pp.fatigue_recovery)
+                        + pp.fatigue_per_meeting * attending, 0.0, 1.0)
+    communities.update_energy(state, params)

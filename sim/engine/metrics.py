@@ -1,0 +1,271 @@
+"""Key performance indicators (KPIs), measured at the end of every step.
+
+Each KPI is one number per week. :data:`KPIS` documents every KPI with its formula; the
+per-division knowledge columns ``knowledge_div_<d>`` follow the fixed ones (preceded, in runs
+with fast learners, by ``knowledge_fast_learners`` and ``knowledge_slow_learners``: the mean
+knowledge of each group).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.engine.state import Engagement, State, Status
+
+__all__ = ["KPIS", "RUN_KPIS", "Kpi", "Recorder", "RunKpi", "knowledge_scores", "measure",
+           "run_summary"]
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A documented KPI.
+
+    Attributes:
+        name: Column name.
+        formula: How it is computed, in words and symbols.
+        unit: Unit of the value.
+    """
+
+    name: str
+    formula: str
+    unit: str
+
+
+KPIS: tuple[Kpi, ...] = (
+    Kpi("step", "Week number; 0 is the state before the first step.", "week"),
+    Kpi("aware_share", "Share of employees at 'aware' or above.", "share"),
+    Kpi("participating_share", "Share of employees at 'lurker' or above (members of at least one "
+        "community).", "share"),
+    Kpi("contributing_share", "Share of employees at 'contributor' or above.", "share"),
+    Kpi("champion_share", "Share of employees at 'champion'.", "share"),
+    Kpi("mean_knowledge", "Mean over employees of (1/m) sum_d belief_d * reality_d: correct minus "
+        "wrong beliefs per dimension (March 1991's knowledge score), in [-1, 1].", "score"),
+    Kpi("performance", "Expected share of correct actions: (correct beliefs + unknown/2) / m, "
+        "averaged over employees; on an NK landscape, the mean normalised landscape score of "
+        "the employees' beliefs (an unknown dimension read as -1).", "share"),
+    Kpi("error_rate", "1 - performance: expected share of actions that are wrong.", "share"),
+    Kpi("division_knowledge_sd", "Standard deviation of the divisions' mean knowledge "
+        "(inequality between divisions).", "score"),
+    Kpi("code_knowledge", "Mean over live communities of (1/m) sum_d code_d * reality_d; 0 when "
+        "there is none.", "score"),
+    Kpi("active_communities", "Communities that are active (big enough and not dormant).", "count"),
+    Kpi("dormant_communities", "Communities that have gone dormant.", "count"),
+    Kpi("meetings", "Community meetings scheduled this week (attendance is in "
+        "attending_share).", "count"),
+    Kpi("attending_share", "Share of employees who attended a community meeting this week.",
+        "share"),
+    Kpi("spanner_load", "Mean number of communities a boundary spanner belongs to (0 when there "
+        "are no spanners).", "communities"),
+    Kpi("silo_index", "Share of this week's person-to-person knowledge exchanges (work ties and "
+        "meetings) between two people of the same division; empty weeks carry the last value.",
+        "share"),
+    Kpi("standards_adopted", "Cumulative number of practices that became standards.", "count"),
+    Kpi("standards_correct", "Dimensions whose current standard matches reality.", "count"),
+)
+
+
+def knowledge_scores(beliefs: np.ndarray, reality: np.ndarray) -> np.ndarray:
+    """March's knowledge score of each row: (correct - wrong) / m."""
+    return (beliefs.astype(np.int32) @ reality.astype(np.int32)) / beliefs.shape[1]
+
+
+def measure(state: State, previous_silo: float = float("nan")) -> dict[str, float]:
+    """Measure every KPI on the current state.
+
+    Args:
+        state: Run state at the end of a step.
+        previous_silo: Last week's silo index, carried over when no exchange happened.
+
+    Returns:
+        Mapping from KPI name to value, fixed KPIs first, then ``knowledge_div_<d>``.
+    """
+    e, c, world, week = state.employees, state.communities, state.world, state.week
+    n, m = e.beliefs.shape
+    knowledge = knowledge_scores(e.beliefs, world.reality)
+    correct = (e.beliefs == world.reality[None, :]).sum(axis=1)
+    unknown = (e.beliefs == 0).sum(axis=1)
+    if world.landscape is None:
+        performance = float(((correct + 0.5 * unknown) / m).mean())
+    else:
+        performance = float(world.landscape.score(e.beliefs).mean())
+    n_div = int(e.division.max()) + 1
+    by_division = np.bincount(e.division, weights=knowledge, minlength=n_div) / np.bincount(
+        e.division, minlength=n_div)
+    live = c.live
+    code_knowledge = (float(knowledge_scores(c.code[live], world.reality).mean())
+                      if live.any() else 0.0)
+    silo = (week.exchanges_within / week.exchanges_total if week.exchanges_total
+            else previous_silo)
+    values = {
+        "step": float(state.step),
+        "aware_share": float((e.engagement >= Engagement.AWARE).mean()),
+        "participating_share": float((e.engagement >= Engagement.LURKER).mean()),
+        "contributing_share": float((e.engagement >= Engagement.CONTRIBUTOR).mean()),
+        "champion_share": float((e.engagement == Engagement.CHAMPION).mean()),
+        "mean_knowledge": float(knowledge.mean()),
+        "performance": performance,
+        "error_rate": 1.0 - performance,
+        "division_knowledge_sd": float(by_division.std()),
+        "code_knowledge": code_knowledge,
+        "active_communities": float((c.used & (c.status == Status.ACTIVE)).sum()),
+        "dormant_communities": float((c.used & (c.status == Status.DORMANT)).sum()),
+        "meetings": float(week.meets.sum()),
+        "attending_share": float((week.attending >= 0).mean()),
+        "spanner_load": float(c.members[e.is_spanner].sum(axis=1).mean()) if e.is_spanner.any()
+        else 0.0,
+        "silo_index": float(silo),
+        "standards_adopted": float(world.standards_adopted),
+        "standards_correct": float((world.standards == world.reality).sum()),
+    }
+    if e.fast_learner.any():  # March (1991, Fig. 3): fast and slow learners apart
+        for name, group in (("fast", e.fast_learner), ("slow", ~e.fast_learner)):
+            values[f"knowledge_{name}_learners"] = (float(knowledge[group].mean())
+                                                   if group.any() else float("nan"))
+    values.update({f"knowledge_div_{d}": float(k) for d, k in enumerate(by_division)})
+    return values
+
+
+@dataclass
+class Recorder:
+    """Collects the KPIs of every step into columns.
+
+    Mesa's ``DataCollector`` would call one reporter function per KPI and hand back a pandas
+    table; here :func:`measure` computes every KPI in one pass over the state arrays (several
+    KPIs share their intermediate sums), and the columns come back as numpy arrays, which is
+    what the results writers and the reports take. So the model records with this instead.
+    """
+
+    rows: list[dict[str, float]] = field(default_factory=list)
+
+    def record(self, state: State) -> dict[str, float]:
+        """Measure the state and append the row; return it."""
+        previous = self.rows[-1]["silo_index"] if self.rows else float("nan")
+        row = measure(state, previous)
+        self.rows.append(row)
+        return row
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The time series as ``{kpi: (steps + 1,) array}``, in column order."""
+        if not self.rows:
+            return {}
+        return {k: np.array([r[k] for r in self.rows]) for k in self.rows[0]}
+
+
+@dataclass(frozen=True)
+class RunKpi:
+    """A KPI of a whole run: one number per run, compared across strategies.
+
+    Attributes:
+        name: Column name in ``runs.parquet``.
+        label: Short label for tables and figures.
+        formula: How it is computed from the weekly KPIs or the final state.
+        unit: Unit of the value.
+        better: ``"higher"``, ``"lower"`` or ``"none"`` (descriptive only).
+        headline: Whether reports lead with it.
+    """
+
+    name: str
+    label: str
+    formula: str
+    unit: str
+    better: str = "higher"
+    headline: bool = False
+
+
+RUN_KPIS: tuple[RunKpi, ...] = (
+    RunKpi("reach_participating", "Reach: participating", "participating_share in the last week.",
+           "share", headline=True),
+    RunKpi("reach_aware", "Reach: aware", "aware_share in the last week.", "share"),
+    RunKpi("reach_contributing", "Reach: contributing", "contributing_share in the last week.",
+           "share", headline=True),
+    RunKpi("time_to_50", "Weeks to 50% participating", "First week with participating_share >= "
+           "0.5; runs that never get there count as steps + 1 (censored).", "weeks",
+           better="lower", headline=True),
+    RunKpi("time_to_80", "Weeks to 80% participating", "First week with participating_share >= "
+           "0.8; censored at steps + 1.", "weeks", better="lower"),
+    RunKpi("knowledge_final", "Knowledge (end)", "mean_knowledge in the last week (March's "
+           "score, -1..1).", "score", headline=True),
+    RunKpi("knowledge_mean", "Knowledge (average over run)", "Mean of mean_knowledge over weeks "
+           "1..T: knowledge accumulated along the way.", "score"),
+    RunKpi("performance_final", "Performance (end)", "performance in the last week; with "
+           "additive scoring it equals 0.5 + knowledge/2 because actions on unknown dimensions "
+           "are guesses.", "share"),
+    RunKpi("error_rate_final", "Error rate (end)", "error_rate in the last week.", "share",
+           better="lower", headline=True),
+    RunKpi("division_inequality", "Inequality between divisions", "division_knowledge_sd in the "
+           "last week.", "score", better="lower"),
+    RunKpi("silo_index", "Silo index", "Mean of the weekly silo_index over the run (weeks "
+           "before the first exchange left out; later empty weeks carry the last value).",
+           "share", better="lower"),
+    RunKpi("standards_adopted", "Standards adopted", "standards_adopted in the last week.",
+           "count"),
+    RunKpi("lurker_share", "Lurkers among participants", "Lurkers / participants in the last "
+           "week (90-9-1 pattern: 0.90; Nielsen 2006).", "share", better="none"),
+    RunKpi("contributor_share", "Contributors among participants", "Contributors / "
+           "participants in the last week (90-9-1: 0.09).", "share", better="none"),
+    RunKpi("champion_share", "Champions among participants", "Champions / participants in the "
+           "last week (90-9-1: 0.01).", "share", better="none"),
+    RunKpi("value_immediate", "Immediate value", "Mean weekly attending_share: the activity "
+           "and interaction people get (Wenger, Trayner & de Laat 2011, cycle 1).", "share"),
+    RunKpi("value_potential", "Potential value", "code_knowledge in the last week: knowledge "
+           "capital stored in the communities' repositories (cycle 2).", "score"),
+    RunKpi("value_applied", "Applied value", "Mean knowledge of participants minus that of "
+           "non-participants in the last week: practice changed by taking part (cycle 3); 0 "
+           "if either group is empty.", "score"),
+    RunKpi("value_realised", "Realised value", "error_rate in week 0 minus error_rate in the "
+           "last week: performance improvement (cycle 4).", "share"),
+    RunKpi("value_reframing", "Reframing value", "standards_correct in the last week: practices "
+           "the organisation has redefined as its standards, correctly (cycle 5).", "count"),
+    RunKpi("spanner_load", "Boundary-spanner load", "spanner_load in the last week: communities "
+           "per boundary spanner.", "communities", better="none"),
+)
+
+
+def _first_week(series: np.ndarray, level: float) -> float:
+    """First index where ``series >= level``; ``len(series)`` (censored) if never."""
+    hit = np.flatnonzero(series >= level)
+    return float(hit[0]) if hit.size else float(len(series))
+
+
+def run_summary(columns: dict[str, np.ndarray], state: State) -> dict[str, float]:
+    """The run KPIs (:data:`RUN_KPIS`) of a finished run.
+
+    Args:
+        columns: The weekly KPI time series of the run (week 0 first).
+        state: The final state.
+    """
+    last = {k: float(v[-1]) for k, v in columns.items()}
+    e = state.employees
+    participants = e.participating
+    n_part = int(participants.sum())
+    rung = e.engagement[participants]
+    knowledge = knowledge_scores(e.beliefs, state.world.reality)
+    applied = (float(knowledge[participants].mean() - knowledge[~participants].mean())
+               if 0 < n_part < e.n else 0.0)
+    silo = columns["silo_index"][1:]
+    silo = silo[~np.isnan(silo)]
+    return {
+        "reach_participating": last["participating_share"],
+        "reach_aware": last["aware_share"],
+        "reach_contributing": last["contributing_share"],
+        "time_to_50": _first_week(columns["participating_share"], 0.5),
+        "time_to_80": _first_week(columns["participating_share"], 0.8),
+        "knowledge_final": last["mean_knowledge"],
+        "knowledge_mean": float(columns["mean_knowledge"][1:].mean()),
+        "performance_final": last["performance"],
+        "error_rate_final": last["error_rate"],
+        "division_inequality": last["division_knowledge_sd"],
+        "silo_index": float(silo.mean()) if silo.size else float("nan"),
+        "standards_adopted": last["standards_adopted"],
+        "lurker_share": float((rung == Engagement.LURKER).mean()) if n_part else 0.0,
+        "contributor_share": float((rung == Engagement.CONTRIBUTOR).mean()) if n_part else 0.0,
+        "champion_share": float((rung == Engagement.CHAMPION).mean()) if n_part else 0.0,
+        "value_immediate": float(columns["attending_share"][1:].mean()),
+        "value_potential": last["code_knowledge"],
+        "value_applied": applied,
+        "value_realised": float(columns["error_rate"][0] - columns["error_rate"][-1]),
+        "value_reframing": last["standards_correct"],
+        "spanner_load": last["spanner_load"],
+    }
