@@ -226,7 +226,7 @@ def sweep(
     force: ForceOption = False,
 ) -> None:
     """Run every run of an experiment (strategies x contexts x replications), resumably."""
-    from sim.experiments.design import load_experiment
+    from sim.config.experiment_file import load_experiment
     from sim.experiments.pipeline import run_sweep
 
     spec = load_experiment(experiment)
@@ -309,7 +309,7 @@ def reproduce(
     """Re-run an experiment whose results are committed; exit 1 if anything differs."""
     import tempfile
 
-    from sim.experiments.design import load_experiment
+    from sim.config.experiment_file import load_experiment
     from sim.experiments.equality import RELATIVE_TOLERANCE
     from sim.experiments.pipeline import reproduce as reproduce_experiment
 
@@ -339,7 +339,7 @@ def validate(files: Annotated[list[Path], typer.Argument(
         help="Scenario or experiment files.")]) -> None:
     """Check scenario and experiment files; print 'ok' per file or the first problem."""
     from sim.engine.limits import check_run_memory
-    from sim.experiments.design import load_experiment
+    from sim.config.experiment_file import load_experiment
 
     for path in files:
         is_experiment = path.suffix == ".toml" and path.is_file() and (
@@ -393,7 +393,7 @@ def list_(what: Annotated[str, typer.Argument(help="strategies, scenarios or par
             params = load_scenario(path)
             typer.echo(f"{str(path):{width}}  {params.scenario.description}")
     elif what == "experiments":
-        from sim.experiments.design import load_experiment
+        from sim.config.experiment_file import load_experiment
 
         paths = sorted(Path("experiments").rglob("*.toml"))
         width = max((len(str(p)) for p in paths), default=0)

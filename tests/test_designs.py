@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.config.experiment_file import load_experiment
 from sim.engine.metrics import RUN_KPIS
 from sim.engine.rng import derive_seed
 from sim.errors import ParameterError, ScenarioError
-from sim.experiments.design import Experiment, load_experiment
+from sim.experiments.design import Experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "experiments").glob("*.toml"))
@@ -159,7 +160,7 @@ def test_same_file_gives_same_design_and_tasks_without_touching_global_rng(tmp_p
 
 def test_design_is_the_same_in_another_process():
     path = ROOT / "experiments/sensitivity-sobol.toml"
-    code = ("import sys, json; from sim.experiments.design import load_experiment; "
+    code = ("import sys, json; from sim.config.experiment_file import load_experiment; "
             "e = load_experiment(sys.argv[1]); "
             "print(json.dumps([e.contexts(), [t.seed for t in e.tasks()]]))")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,

@@ -15,11 +15,11 @@ LAYERS = (
     ("sim.org",),
     ("sim.engine",),
     ("sim.experiments",),
-    ("sim.config",),
     ("sim.report",),
     ("sim.validation",),
+    ("sim.config",),
     ("sim.dashboard",),
-    ("sim.cli", "sim"),
+    ("sim.workflow", "sim.cli", "sim"),
 )
 
 

@@ -220,7 +220,7 @@ def test_command_line_errors_exit_2_with_one_line_and_write_nothing(tmp_path):
 
 
 def test_an_experiment_cannot_vary_the_organisation_files(tmp_path):
-    from sim.experiments.design import load_experiment
+    from sim.config.experiment_file import load_experiment
 
     write(tmp_path, "e.csv", EMPLOYEES)
     write(tmp_path, "client.toml", '[org]\nchart = "e.csv"\n')

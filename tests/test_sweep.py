@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from sim.experiments.design import load_experiment
+from sim.config.experiment_file import load_experiment
 from sim.experiments.pipeline import run_sweep
 from sim.experiments.store import RunStore, StoreError
 

@@ -3,5 +3,8 @@
 ``scenario`` maps a TOML scenario onto the parameter schema (and ``--set`` overrides);
 ``experiment_file`` reads an experiment file into an :class:`~sim.experiments.design.Experiment`.
 
-May import: :mod:`sim.errors`, :mod:`sim.org`, :mod:`sim.engine` and :mod:`sim.experiments`.
+May import: every package below the dashboard (:mod:`sim.errors`, :mod:`sim.org`,
+:mod:`sim.engine`, :mod:`sim.experiments`, :mod:`sim.report`, :mod:`sim.validation`): a file is
+checked against all of them (parameters, strategies, KPIs, validation checks) before anything
+runs.
 """

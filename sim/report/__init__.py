@@ -5,6 +5,5 @@
 context (the strategy comparison); ``sweep`` and ``sweep_figures`` the sections and figures of
 many contexts; ``folder`` writes the whole report of a results folder from its runs and manifest.
 
-May import: :mod:`sim.errors`, :mod:`sim.org`, :mod:`sim.engine`, :mod:`sim.experiments` and
-:mod:`sim.config`.
+May import: :mod:`sim.errors`, :mod:`sim.org`, :mod:`sim.engine` and :mod:`sim.experiments`.
 """

@@ -6,8 +6,8 @@ the tolerance, pass or fail — plus a figure that overlays the published values
 ``orglearn sweep`` writes them to ``validation.md`` and ``figures/validation.png`` in the results
 folder; ``orglearn reproduce`` fails when a claim fails.
 
-May import: every package below the dashboard (:mod:`sim.errors`, :mod:`sim.org`,
-:mod:`sim.engine`, :mod:`sim.experiments`, :mod:`sim.config`, :mod:`sim.report`).
+May import: :mod:`sim.errors`, :mod:`sim.org`, :mod:`sim.engine`, :mod:`sim.experiments` and
+:mod:`sim.report`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from sim.experiments.design import Experiment, Uncertainty, load_experiment
+from sim.config.experiment_file import load_experiment
+from sim.experiments.design import Experiment, Uncertainty
 from sim.experiments.pipeline import run_sweep
 from sim.validation import Claim, run_checks
 
