@@ -3,11 +3,12 @@
 Usage: .venv/bin/python benchmarks/bench_memory.py [--max-gib G] [--only TEXT]
 
 Each configuration is the default scenario with a few keys changed and 3 weeks
-(``run.steps = 3``). It runs in a fresh process that imports ``sim.experiments.tasks`` and executes one
-task (build the model, run it, time series, run KPIs), then reads its peak resident memory
-(``VmHWM`` in /proc/self/status, else ``ru_maxrss``). The table prints the estimate of
-``sim.engine.resources.estimate_run_memory``, the measured peak, their ratio (above 1: the estimate is
-above the measurement) and the estimate's largest term. A second table runs two configurations
+(``run.steps = 3``). ``sim.experiments.memory.measure_run_memory`` runs it in a fresh process
+that imports ``sim.experiments.tasks`` and executes one task (build the model, run it, time
+series, run KPIs), then reads its peak resident memory (``VmHWM`` in /proc/self/status, else
+``ru_maxrss``). The table prints the estimate of ``sim.engine.resources.estimate_run_memory``,
+the measured peak, their ratio (above 1: the estimate is above the measurement) and the
+estimate's largest term. A second table runs two configurations
 for more weeks: memory should not grow with the weeks beyond the KPI recorder (one row of
 floats per week, a column per division) and the communities a strategy opens later.
 Configurations estimated above ``--max-gib`` (default 6) are skipped; the whole benchmark takes
@@ -83,7 +84,7 @@ def main() -> None:
 
     from sim.engine.params import Params
     from sim.engine.resources import estimate_run_memory, format_bytes
-    from sim.engine.resources import measure_run_memory as measure
+    from sim.experiments.memory import measure_run_memory as measure
 
     def row(label: str, values: dict) -> None:
         estimate = estimate_run_memory(Params().replace(values))

@@ -12,7 +12,7 @@ HEADER = """\
 # orglearn default scenario: a 1,000-person organisation in five divisions that starts one
 # organisation-wide learning network. Every key is listed with its meaning, unit, allowed values
 # and source; a variant scenario only needs the keys it changes (the rest keep these defaults).
-# Written by scripts/write-default-scenario.py from the schema in sim/params.py.
+# Written by scripts/write-default-scenario.py from the schema in sim/engine/parameters.py.
 
 """
 DESCRIPTION = ("A 1,000-person organisation in five divisions launches one organisation-wide "

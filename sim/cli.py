@@ -1,5 +1,8 @@
 """The ``orglearn`` command line: a thin shell over the library.
 
+(Over 400 lines because each command's options are declared where Typer reads them, with their
+help texts; the work itself is in :mod:`sim.workflow` and the packages below.)
+
 Exit codes: 0 success, 2 bad input (one line on stderr naming the file, the key, the value and
 what is allowed; no traceback; nothing written), 1 internal error (or a worker that died, in one
 line), 130 interrupted by Ctrl-C, 143 stopped by SIGTERM (finished runs are kept either way).
@@ -24,11 +27,11 @@ from sim.config.scenario import load_scenario
 from sim.engine.params import SCHEMA
 from sim.engine.strategies import STRATEGIES, describe
 from sim.errors import ParameterError, ScenarioError, one_line
-from sim.experiments.comparison import Comparison
-from sim.experiments.comparison import compare as compare_strategies
 from sim.experiments.executors import EXECUTORS, SchedulerError
+from sim.experiments.pipeline import Outcome
 from sim.experiments.runner import RunOutcome, run_scenario
 from sim.experiments.store import StoreError
+from sim.extras import MissingExtra, require
 
 __all__ = ["app", "main"]
 
@@ -71,7 +74,8 @@ def _user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ParameterError, ScenarioError, StoreError, SchedulerError, BadInput) as error:
+        except (ParameterError, ScenarioError, StoreError, SchedulerError, MissingExtra,
+                BadInput) as error:
             print(f"orglearn: error: {one_line(str(error))}", file=sys.stderr)
             raise typer.Exit(BAD_INPUT) from None
 
@@ -143,6 +147,9 @@ def compare(
     reference: Annotated[str | None, typer.Option(
         help="Strategy to take paired differences against [default: none if compared, "
              "else the first].")] = None,
+    contrast: Annotated[str | None, typer.Option(
+        help="Two strategies A,B to set head to head in the report [default: "
+             "small_groups_first,org_wide_first when both are compared].")] = None,
     set_: SetOption = None,
     seed: SeedOption = None,
     steps: StepsOption = None,
@@ -165,13 +172,27 @@ def compare(
     if reference not in names:
         raise BadInput(f"--reference: {reference!r} is not among the compared strategies; "
                        f"allowed: {', '.join(names)}")
+    pair = _contrast(contrast, names)
     out = out or Path("results") / f"compare-{params.scenario.name}"
+    from sim.workflow import compare as compare_strategies
+
     with _keeping_runs(out):
         result = compare_strategies(params, names, replications, out, reference=reference,
-                                    workers=workers, scenario_file=scenario, resume=resume,
-                                    force=force)
+                                    contrast=pair, workers=workers, scenario_file=scenario,
+                                    resume=resume, force=force)
     _say_moved(result.moved_aside)
     _print_verdicts(result, out)
+
+
+def _contrast(text: str | None, names: list[str]) -> tuple[str, str] | None:
+    """The head-to-head pair of ``--contrast A,B``, checked against the compared strategies."""
+    if text is None:
+        return None  # the experiment's default: small_groups_first vs org_wide_first
+    pair = [s.strip() for s in text.split(",")]
+    allowed = f"allowed: two different strategies A,B of {', '.join(names)}"
+    if len(pair) != 2 or pair[0] == pair[1] or not set(pair) <= set(names):
+        raise BadInput(f"--contrast: {text!r} is not allowed; {allowed}")
+    return pair[0], pair[1]
 
 
 @contextmanager
@@ -188,15 +209,15 @@ def _keeping_runs(out: Path) -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
-def _print_verdicts(result: Comparison, out: Path) -> None:
+def _print_verdicts(result: Outcome, out: Path) -> None:
     from sim.report.summary import summarise, verdicts
     from sim.report.text import verdict_sentence
 
-    summary = summarise(result.runs, result.manifest["reference"])
-    weeks = str(result.manifest["steps"])
+    summary = summarise(result.runs, result.manifest.reference)
+    weeks = str(result.manifest.steps)
     for v in verdicts(summary, result.runs):
         typer.echo("- " + verdict_sentence(v, weeks))
-    wall = result.manifest["timings_s"]["wall"]
+    wall = result.manifest.wall_seconds or 0.0
     resumed = f" ({result.skipped} already stored)" if result.skipped else ""
     typer.echo(f"{result.runs.num_rows} runs{resumed} in {wall:.1f} s; "
                f"report: {out / 'report.md'}")
@@ -227,7 +248,7 @@ def sweep(
 ) -> None:
     """Run every run of an experiment (strategies x contexts x replications), resumably."""
     from sim.config.experiment_file import load_experiment
-    from sim.experiments.pipeline import run_sweep
+    from sim.workflow import run as run_experiment
 
     spec = load_experiment(experiment)
     if executor not in EXECUTORS:
@@ -235,6 +256,8 @@ def sweep(
                        f"{', '.join(EXECUTORS)}")
     if scheduler and executor != "dask":
         raise BadInput(f"--scheduler: {scheduler!r} needs --executor dask")
+    if executor == "dask":
+        require("dask.distributed", "distributed", "--executor dask")
     _positive("--workers", workers, 1)
     if scheduler:
         from sim.experiments.executors import check_scheduler
@@ -243,13 +266,13 @@ def sweep(
     out = out or _results_dir(spec)
     started = time.perf_counter()
     with _keeping_runs(out):
-        outcome = run_sweep(spec, out, workers=workers, executor=executor, scheduler=scheduler,
-                            resume=resume, force=force)
+        outcome = run_experiment(spec, out, workers=workers, executor=executor,
+                                 scheduler=scheduler, resume=resume, force=force)
     _say_moved(outcome.moved_aside)
     ran = outcome.runs.num_rows - outcome.skipped
     resumed = f" ({outcome.skipped} already stored)" if outcome.skipped else ""
     typer.echo(f"{spec.name}: {ran} runs done{resumed}, {outcome.runs.num_rows} in all, "
-               f"{len(outcome.manifest['contexts'])} contexts, in "
+               f"{len(outcome.manifest.contexts)} contexts, in "
                f"{time.perf_counter() - started:.1f} s")
     if "report" in outcome.files:
         typer.echo(f"report: {outcome.files['report']}")
@@ -259,40 +282,9 @@ def sweep(
 @_user_errors
 def report(results: Annotated[Path, typer.Argument(help="A results folder.")]) -> None:
     """Regenerate summary.csv, figures and report.md from the stored runs of a results folder."""
-    import json
+    from sim.workflow import report_folder
 
-    import pyarrow.parquet as pq
-
-    from sim.experiments.folders import check_writable, locked
-
-    manifest_path = results / "manifest.json"
-    if not manifest_path.is_file():
-        raise BadInput(f"{results}: no manifest.json; give a folder written by orglearn "
-                       "compare or orglearn sweep")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise BadInput(f"{manifest_path}: cannot be read as JSON ({error}); give a folder "
-                       "written by orglearn compare or orglearn sweep") from None
-    for name in ("runs.parquet", "timeseries.parquet"):
-        if not (results / name).is_file():
-            raise BadInput(f"{results}: no {name}; give a folder whose compare or sweep "
-                           "finished (an interrupted one continues with --resume)")
-    if not isinstance(manifest, dict) or manifest.get("command") not in ("compare", "sweep"):
-        raise BadInput(f"{manifest_path}: command = {manifest.get('command')!r} is not allowed; "
-                       "allowed: 'compare', 'sweep'")
-    check_writable(results)
-    with locked(results):
-        runs = pq.read_table(results / "runs.parquet")
-        series = pq.read_table(results / "timeseries.parquet")
-        if manifest["command"] == "sweep":
-            from sim.experiments.pipeline import analyse
-
-            files = analyse(runs, series, manifest, results)
-        else:
-            from sim.report.summary import write_report
-
-            files = write_report(runs, series, manifest, results, manifest["reference"])
+    files = report_folder(results)
     typer.echo(f"wrote {', '.join(sorted(p.name for p in files.values()))} in {results}")
 
 
@@ -311,7 +303,7 @@ def reproduce(
 
     from sim.config.experiment_file import load_experiment
     from sim.experiments.equality import RELATIVE_TOLERANCE
-    from sim.experiments.pipeline import reproduce as reproduce_experiment
+    from sim.workflow import reproduce as reproduce_experiment
 
     spec = load_experiment(experiment)
     committed = results or _results_dir(spec)
@@ -338,8 +330,8 @@ def reproduce(
 def validate(files: Annotated[list[Path], typer.Argument(
         help="Scenario or experiment files.")]) -> None:
     """Check scenario and experiment files; print 'ok' per file or the first problem."""
-    from sim.engine.limits import check_run_memory
     from sim.config.experiment_file import load_experiment
+    from sim.engine.limits import check_run_memory
 
     for path in files:
         is_experiment = path.suffix == ".toml" and path.is_file() and (

@@ -59,6 +59,4 @@ class ParameterError(ValueError):
 
 
 class ScenarioError(ValueError):
-    """A scenario or experiment file that cannot be read (missing, unreadable, not TOML, wrong
-    shape).
-    """
+    """A scenario or experiment file that cannot be read: missing, unreadable, not TOML."""

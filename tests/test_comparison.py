@@ -8,11 +8,11 @@ import pytest
 
 from sim.config.scenario import load_scenario
 from sim.engine.params import Params
-from sim.experiments.comparison import compare
+from sim.experiments.design import Experiment
 from sim.experiments.executors import run_tasks
 from sim.experiments.results import runs_table
-from sim.experiments.tasks import comparison_tasks
 from sim.report.summary import summarise
+from sim.workflow import compare
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {"org.employees": 300, "run.steps": 30}
@@ -44,7 +44,8 @@ def test_every_output_file_is_written(serial):
     report = (out / "report.md").read_text()
     assert "## Verdict" in report and "95% CI" in report
     assert "## Start small or start wide?" in report
-    assert result.manifest["replications"] == 4 and len(result.manifest["seeds"]) == 4
+    assert result.manifest.replications == 4 and result.manifest.command == "compare"
+    assert result.manifest.contrast == ["small_groups_first", "org_wide_first"]
 
 
 def test_seeds_depend_on_replication_not_strategy(serial):
@@ -96,7 +97,8 @@ def test_paired_intervals_are_narrower_than_unpaired_ones(serial):
 
 def paired_reach(scenario: str, replications: int = 6) -> tuple[float, float, float]:
     params = load_scenario(ROOT / "scenarios" / scenario)
-    tasks = comparison_tasks(params, ["small_groups_first", "org_wide_first"], replications)
+    tasks = Experiment.comparison(params, ["small_groups_first", "org_wide_first"],
+                                  replications).tasks()
     rows = summarise(runs_table(run_tasks(tasks, 2, show_progress=False)), "org_wide_first")
     row = next(r for r in rows.to_pylist()
                if r["kpi"] == "reach_participating" and r["strategy"] == "small_groups_first")

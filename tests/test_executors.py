@@ -17,8 +17,8 @@ import pytest
 import sim.experiments.executors as executors
 import sim.experiments.lifetime as lifetime
 from sim.engine.params import Params
+from sim.experiments.design import Experiment
 from sim.experiments.executors import SchedulerError, WorkerError, check_scheduler, run_tasks
-from sim.experiments.tasks import comparison_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
 ORGLEARN = Path(sys.executable).with_name("orglearn")
@@ -92,7 +92,7 @@ def free_port():
 
 def one_run_tasks(count, employees=200, steps=20):
     params = Params().replace({"org.employees": employees, "run.steps": steps})
-    return comparison_tasks(params, ["none"], count)
+    return Experiment.comparison(params, ["none"], count).tasks()
 
 
 def assert_store_complete(store):

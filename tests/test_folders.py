@@ -10,9 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from sim.engine.params import Params
-from sim.experiments.comparison import compare
 from sim.experiments.folders import ResultsFolderError, check_writable, claim_results, folder_owner
 from sim.experiments.runner import run_scenario
+from sim.workflow import compare
 
 ROOT = Path(__file__).resolve().parents[1]
 ORGLEARN = Path(sys.executable).with_name("orglearn")

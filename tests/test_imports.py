@@ -11,7 +11,7 @@ from pathlib import Path
 SIM = Path(__file__).resolve().parents[1] / "sim"
 
 LAYERS = (
-    ("sim.errors",),
+    ("sim.errors", "sim.extras"),
     ("sim.org",),
     ("sim.engine",),
     ("sim.experiments",),

@@ -1,8 +1,11 @@
 import math
 
+import numpy as np
 import pytest
 
-from sim.engine.params import SCHEMA, Params, lookup
+from sim.engine.parameters import assemble
+from sim.engine.params import SCHEMA, Params, iter_params, lookup, param
+from sim.engine.strategies import Strategy
 from sim.errors import ParameterError
 
 
@@ -92,3 +95,113 @@ def test_an_nk_landscape_needs_few_dimensions_fewer_interactions_and_no_turbulen
     with pytest.raises(ParameterError) as error:
         Params().replace(updates, "s.toml")
     assert error.value.key == key and "'nk'" in str(error.value)
+
+
+# --- the schema is assembled from the model's parameters and the strategy registry -------------
+
+
+def test_schema_is_the_models_parameters_then_the_registered_strategies():
+    from sim.engine.parameters import MODEL, SHARED
+    from sim.engine.strategies import STRATEGIES
+
+    choice = lookup("strategy.name", "test")
+    assert choice.choices == tuple(STRATEGIES)
+    own = [p for cls in STRATEGIES.values() for p in cls.parameters]
+    assert SCHEMA == (*MODEL, choice, *SHARED, *own)
+    for name, cls in STRATEGIES.items():
+        assert tuple(iter_params(f"strategy.{name}")) == cls.parameters
+        assert all(lookup(p.key, "test") is p for p in cls.parameters)
+    nested = {p.section for p in SCHEMA if p.section.startswith("strategy.")}
+    assert nested == {f"strategy.{name}" for name, cls in STRATEGIES.items() if cls.parameters}
+    assert not any(p.section.startswith("strategy.") for p in (*MODEL, *SHARED))
+
+
+class _Pilot(Strategy):
+    """A strategy that exists only in these tests."""
+
+    name = "test_pilot"
+    summary = "A test strategy."
+    parameters = (
+        param("strategy.test_pilot", "size", 5, "People in the pilot.", unit="people",
+              low=1, high=100),
+        param("strategy.test_pilot", "announce", False, "Whether the pilot is announced."),
+    )
+
+
+def test_a_strategy_added_to_the_registry_brings_its_name_and_parameters():
+    from sim.engine.strategies import STRATEGIES
+
+    schema = assemble({**STRATEGIES, _Pilot.name: _Pilot})
+    by_key = {p.key: p for p in schema}
+    assert by_key["strategy.name"].choices == (*STRATEGIES, "test_pilot")
+    assert schema[-2:] == _Pilot.parameters
+    assert by_key["strategy.test_pilot.size"].default == 5
+    assert [p.key for p in schema[:-2]] == [p.key for p in SCHEMA]
+    assert "test_pilot" not in STRATEGIES  # assembling registers nothing
+
+
+def test_strategy_parameters_must_be_in_their_own_section():
+    from sim.engine.strategies import STRATEGIES, register
+
+    class Stray(Strategy):
+        """Declares a parameter in another strategy's section."""
+
+        name = "test_stray"
+        parameters = (param("strategy.leader_cascade", "extra", 1, "Misplaced.", low=0, high=9),)
+
+    with pytest.raises(ValueError, match="outside its section"):
+        register(Stray)
+    with pytest.raises(ValueError, match="outside its section"):
+        assemble({**STRATEGIES, Stray.name: Stray})
+    assert "test_stray" not in STRATEGIES
+
+
+def test_a_parameter_declared_twice_is_refused():
+    from sim.engine.strategies import STRATEGIES
+
+    class Twice(Strategy):
+        """Declares one parameter twice."""
+
+        name = "test_twice"
+        parameters = (param("strategy.test_twice", "k", 1, "One.", low=0, high=9),) * 2
+
+    with pytest.raises(ValueError, match="declared twice"):
+        assemble({**STRATEGIES, Twice.name: Twice})
+
+
+# --- participation.motivation_concentration --------------------------------------------------
+
+
+def _motivation(updates: dict, steps: int = 0) -> np.ndarray:
+    from sim.engine.model import LearningModel
+
+    params = Params().replace({"org.employees": 2000, "org.unofficial_groups": 0,
+                               "strategy.name": "none", **updates})
+    return LearningModel(params, seed=11).run(steps).state.employees.motivation
+
+
+def test_motivation_concentration_is_a_documented_parameter_with_the_old_default():
+    p = lookup("participation.motivation_concentration", "test")
+    assert p.default == 10.0 and p.kind is float and p.low > 0
+    assert p.help and "Beta" in p.help
+    with pytest.raises(ParameterError):
+        Params().replace({"participation.motivation_concentration": 0.0})
+
+
+@pytest.mark.parametrize("concentration", [2.0, 10.0, 100.0])
+def test_motivation_spread_follows_the_concentration(concentration):
+    mean = Params().participation.initial_motivation
+    motivation = _motivation({"participation.motivation_concentration": concentration})
+    sd = math.sqrt(mean * (1 - mean) / (concentration + 1))  # Beta(c mu, c (1 - mu))
+    assert motivation.mean() == pytest.approx(mean, abs=4 * sd / math.sqrt(motivation.size))
+    assert motivation.std() == pytest.approx(sd, rel=0.1)
+
+
+def test_newcomers_draw_motivation_with_the_concentration_too():
+    # With turnover 1 everyone is replaced in week 1: all motivation is a newcomer's.
+    turnover = {"environment.turnover": 1.0, "culture.recognition": 0.0}
+    narrow = _motivation({**turnover, "participation.motivation_concentration": 500.0}, 1)
+    wide = _motivation({**turnover, "participation.motivation_concentration": 1.0}, 1)
+    assert narrow.std() < 0.05 < 0.3 < wide.std()
+    before = _motivation({**turnover, "participation.motivation_concentration": 500.0})
+    assert not np.array_equal(narrow, before)  # redrawn, not kept

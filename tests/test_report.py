@@ -14,28 +14,25 @@ import numpy as np
 import pyarrow as pa
 import pytest
 from scipy import stats
+from synthetic import make_manifest
 
 from sim.engine.metrics import KPIS, RUN_KPIS
 from sim.experiments.results import INTEGER_KPIS
+from sim.report.folder import write_report
 from sim.report.statistics import share_better
-from sim.report.summary import (
-    beats_matrix,
-    summarise,
-    verdicts,
-    write_report,
-)
+from sim.report.summary import beats_matrix, summarise, verdicts
 from sim.report.text import render_report
 
 PNG = b"\x89PNG\r\n\x1a\n"
-MANIFEST = {
-    "scenario": {"name": "synthetic", "file": "scenarios/synthetic.toml"},
-    "seed": 7,
-    "steps": 12,
-    "parameters": {"org": {"employees": 321}},
-    "versions": {"python": "3.12.1", "orglearn": "0.1.0"},
-    "git_commit": "abc123",
-    "wall_time_s": 4.25,
-}
+MANIFEST = make_manifest(
+    command="compare", name="compare", reference="A",
+    scenario={"name": "synthetic", "file": "scenarios/synthetic.toml"}, root_seed=7, steps=12,
+    parameters={"org": {"employees": 321}},
+    provenance={"versions": {"python": "3.12.1", "orglearn": "0.1.0"}, "git_commit": "abc123"},
+    timings_s={"wall": 4.25})
+BARE = make_manifest(command="compare", name="compare", reference="A", steps=12)
+
+
 
 
 def make_runs(effects: dict[str, float], reps: int = 10, seed: int = 0, noise: float = 0.01,
@@ -170,7 +167,7 @@ def test_single_replication_gives_nan_intervals(tmp_path: Path) -> None:
     assert all(math.isnan(row[k]) for k in ("sd", "ci_low", "ci_high", "diff_ci_low",
                                             "unpaired_ci_high"))
     assert not any(v["clear"] for v in verdicts(summarise(runs, "A"), runs))
-    paths = write_report(runs, make_timeseries(runs, steps=3), {}, tmp_path, "A")
+    paths = write_report(runs, make_timeseries(runs, steps=3), BARE, tmp_path)
     assert "no clear winner" in paths["report"].read_text(encoding="utf-8")
 
 
@@ -224,13 +221,13 @@ def test_near_tie_is_not_clear() -> None:
     reach = next(v for v in verdicts(summary, runs) if v["kpi"] == "reach_participating")
     assert reach["diff_ci_low"] < 0 < reach["diff_ci_high"]
     assert not reach["clear"]
-    text = render_report(runs, make_timeseries(runs), summary, verdicts(summary, runs), {}, "A")
+    text = render_report(runs, make_timeseries(runs), summary, verdicts(summary, runs), BARE)
     assert "On reach (share participating after 12 weeks) there is **no clear winner**" in text
 
 
 def test_report_text(runs: pa.Table, summary: pa.Table) -> None:
     text = render_report(runs, make_timeseries(runs), summary, verdicts(summary, runs),
-                         MANIFEST, "A")
+                         MANIFEST)
     assert text.startswith("# Strategy comparison: synthetic\n")
     assert "On reach (share participating after 12 weeks) **B** wins: " in text
     assert "did better in 10 of 10 replications" in text
@@ -249,14 +246,14 @@ def test_report_text(runs: pa.Table, summary: pa.Table) -> None:
 def test_report_warns_when_seeds_are_not_shared(runs: pa.Table, summary: pa.Table) -> None:
     seeds = pa.array(range(runs.num_rows), pa.int64())
     other = runs.set_column(runs.column_names.index("seed"), "seed", seeds)
-    text = render_report(other, make_timeseries(runs), summary, [], {}, "A")
+    text = render_report(other, make_timeseries(runs), summary, [], BARE)
     assert "**Warning**: strategies did not share seeds" in text
 
 
 @pytest.fixture(scope="module")
 def written(runs: pa.Table, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Path]]:
     timeseries = make_timeseries(runs)
-    return [write_report(runs, timeseries, MANIFEST, tmp_path_factory.mktemp(f"r{i}"), "A")
+    return [write_report(runs, timeseries, MANIFEST, tmp_path_factory.mktemp(f"r{i}"))
             for i in range(2)]
 
 

@@ -17,8 +17,8 @@ from sim.engine.resources import (
     available_memory,
     estimate_run_memory,
     format_bytes,
-    measure_run_memory,
 )
+from sim.experiments.memory import measure_run_memory
 
 GiB = 2**30
 

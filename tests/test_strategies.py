@@ -142,12 +142,41 @@ def test_describe_lists_each_strategys_schema_section():
     for name, summary, lines in rows:
         assert summary == STRATEGIES[name].summary
         params = list(iter_params(f"strategy.{name}"))
+        assert params == list(STRATEGIES[name].parameters)
         assert lines == [f"{p.name} = {p.default!r}: {p.help}" for p in params]
         assert len(lines) == len(params)
         if name in WITHOUT_PARAMETERS:
             assert lines == []
         else:
             assert lines, f"{name} has no parameters"
+
+
+def test_each_strategy_declares_its_parameters_once_in_its_class():
+    for name, cls in STRATEGIES.items():
+        if cls.parameters:
+            assert "parameters" in vars(cls), f"{name} inherits another strategy's parameters"
+        assert all(p.section == f"strategy.{name}" for p in cls.parameters), name
+        assert tuple(iter_params(f"strategy.{name}")) == cls.parameters, name
+        assert (not cls.parameters) == (name in WITHOUT_PARAMETERS), name
+
+
+def test_strategies_import_the_declarations_but_not_the_schema():
+    # sim.engine.parameters imports this module to build the schema; an import back would be
+    # a circle. Imports inside ``if TYPE_CHECKING:`` are for type hints only.
+    import ast
+    import inspect
+
+    import sim.engine.strategies as module
+
+    tree = ast.parse(inspect.getsource(module))
+    hinted = [child for node in ast.walk(tree)
+              if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING"
+              for child in ast.walk(node) if isinstance(child, ast.ImportFrom)]
+    runtime = {node.module for node in ast.walk(tree)
+               if isinstance(node, ast.ImportFrom) and node not in hinted}
+    assert "sim.engine.fields" in runtime
+    assert not runtime & {"sim.engine.params", "sim.engine.parameters", "sim.engine.model"}
+    assert "sim.engine.params" in {node.module for node in hinted}
 
 
 def test_every_strategy_section_belongs_to_a_registered_strategy():

@@ -11,8 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from sim.config.experiment_file import load_experiment
-from sim.experiments.pipeline import run_sweep
+from sim.experiments.pipeline import run_experiment as run_only
 from sim.experiments.store import RunStore, StoreError
+from sim.workflow import run as run_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 ORGLEARN = Path(sys.executable).with_name("orglearn")
@@ -51,7 +52,7 @@ def write_experiment(folder: Path, employees: int = 150, steps: int = 15) -> Pat
 def serial(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serial")
     spec = load_experiment(write_experiment(folder))
-    return run_sweep(spec, folder / "out", workers=1, show_progress=False)
+    return run_experiment(spec, folder / "out", workers=1, show_progress=False)
 
 
 def test_sweep_writes_runs_with_seeds_and_contexts(serial):
@@ -69,24 +70,25 @@ def test_sweep_writes_runs_with_seeds_and_contexts(serial):
 @pytest.mark.parametrize("workers, executor", [(2, "local"), (2, "dask")])
 def test_executors_give_identical_results(serial, tmp_path, workers, executor):
     spec = load_experiment(write_experiment(tmp_path))
-    other = run_sweep(spec, tmp_path / "out", workers=workers, executor=executor,
-                      show_progress=False, analyse_results=False)
+    other = run_only(spec, tmp_path / "out", workers=workers, executor=executor,
+                      show_progress=False)
     for name in ("runs", "timeseries"):  # bytes: NaN weeks make Table.equals False
         assert other.files[name].read_bytes() == serial.files[name].read_bytes(), name
 
 
-def test_existing_results_need_resume_and_an_unchanged_experiment(tmp_path):
+def test_finished_results_are_rewritten_and_a_changed_experiment_is_refused(tmp_path):
     path = write_experiment(tmp_path)
-    run_sweep(load_experiment(path), tmp_path / "out", show_progress=False,
-              analyse_results=False)
-    with pytest.raises(StoreError, match="--resume"):
-        run_sweep(load_experiment(path), tmp_path / "out", show_progress=False)
-    again = run_sweep(load_experiment(path), tmp_path / "out", resume=True,
-                      show_progress=False, analyse_results=False)
-    assert again.skipped == again.runs.num_rows == 12
+    first = run_only(load_experiment(path), tmp_path / "out", show_progress=False)
+    runs = first.files["runs"].read_bytes()
+    again = run_only(load_experiment(path), tmp_path / "out", show_progress=False)
+    assert again.skipped == 0 and again.files["runs"].read_bytes() == runs
+    assert not (tmp_path / "out" / "store").exists()  # consolidated, then removed
     path.write_text(path.read_text().replace("seed = 11", "seed = 12"))
-    with pytest.raises(StoreError, match="different version"):
-        run_sweep(load_experiment(path), tmp_path / "out", resume=True, show_progress=False)
+    with pytest.raises(StoreError, match="other settings|another|different"):
+        run_only(load_experiment(path), tmp_path / "out", show_progress=False)
+    moved = run_only(load_experiment(path), tmp_path / "out", show_progress=False, force=True)
+    assert moved.moved_aside is not None
+    assert (moved.moved_aside / "runs.parquet").read_bytes() == runs
 
 
 @pytest.mark.slow
@@ -121,7 +123,7 @@ def test_reproduce_accepts_rounding_and_flags_a_changed_value(serial, tmp_path):
     import numpy as np
     import pyarrow as pa
 
-    from sim.experiments.pipeline import reproduce
+    from sim.workflow import reproduce
 
     spec = load_experiment(write_experiment(tmp_path))
     committed = serial.files["runs"].parent

@@ -18,24 +18,29 @@ import pyarrow.csv as pacsv
 import pytest
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
+from synthetic import make_manifest
 
-from sim.report.sweep import (
-    MAX_ROWS,
-    paired_label,
-    sensitivity,
-    winners_by_context,
-    write_sweep_report,
-)
+from sim.experiments.sampling import Sampler
+from sim.report.contexts import paired_label, sensitivity, winners_by_context
+from sim.report.folder import write_report
+from sim.report.sweep import MAX_ROWS
 
 PNG = b"\x89PNG\r\n\x1a\n"
 X1, X2 = "participation.threshold_mean", "org.cross_division_share"
 AXES = [(X1, (0.1, 0.3, 0.5)), (X2, (0.02, 0.1))]
 KPIS = ("reach_participating", "time_to_50")
 BASE = {"reach_participating": (0.5, 0.1), "time_to_50": (30.0, 5.0)}  # (base, shared sd)
-MANIFEST = {"name": "phase-test", "description": "Start small or start wide?",
-            "scenario": {"name": "synthetic"}, "samples": 32, "replications": 10,
-            "root_seed": 2026, "versions": {"python": "3.12"}, "git_commit": "abc123",
-            "timings_s": {"wall": 12.5}}
+
+
+KNOWN = {"description": "Start small or start wide?",
+         "provenance": {"versions": {"python": "3.12"}, "git_commit": "abc123"},
+         "timings_s": {"wall": 12.5}}
+NO_SERIES = pa.table({"step": pa.array([], pa.int64())})
+
+
+def write_sweep_report(runs: pa.Table, out: Path, **kwargs: object) -> dict[str, Path]:
+    """The report folder of synthetic runs, through the one report entry point."""
+    return write_report(runs, NO_SERIES, make_manifest(**({"kpis": KPIS} | kwargs)), out)
 
 
 def make_runs(points: list[dict], diff: np.ndarray, reps: int = 10, seed: int = 0,
@@ -145,8 +150,8 @@ def test_winners_by_context_subset_and_errors(grid_runs: pa.Table) -> None:
 def test_grid_report_names_the_winner_of_each_cell(grid_runs: pa.Table,
                                                    tmp_path: Path) -> None:
     kwargs = {"reference": "B", "kpis": [*KPIS, "lurker_share", "knowledge_final"],
-              "design": "grid", "axes": AXES}
-    paths = write_sweep_report(grid_runs, pa.table({}), MANIFEST, tmp_path / "a", **kwargs)
+              "design": "grid", "axes": AXES, **KNOWN}
+    paths = write_sweep_report(grid_runs, tmp_path / "a", **kwargs)
     assert {"summary", "winners", "phase_diagram", "report"} <= set(paths)
     assert "sensitivity" not in paths and not (tmp_path / "a" / "sensitivity.csv").exists()
     text = paths["report"].read_text(encoding="utf-8")
@@ -173,7 +178,7 @@ def test_grid_report_names_the_winner_of_each_cell(grid_runs: pa.Table,
     assert pacsv.read_csv(paths["winners"]).num_rows == 6 * len(KPIS)
     png = paths["phase_diagram"].read_bytes()
     assert png.startswith(PNG)
-    again = write_sweep_report(grid_runs, pa.table({}), MANIFEST, tmp_path / "b", **kwargs)
+    again = write_sweep_report(grid_runs, tmp_path / "b", **kwargs)
     assert again["phase_diagram"].read_bytes() == png
     assert again["report"].read_text(encoding="utf-8") == text
 
@@ -187,7 +192,7 @@ def test_grid_report_marks_unclear_and_missing_cells(tmp_path: Path) -> None:
     reach[runs["context"].to_numpy() == 5] = np.nan  # X1 = 0.5, X2 = 0.1: no values
     runs = runs.set_column(runs.schema.get_field_index("reach_participating"),
                            "reach_participating", pa.array(reach))
-    paths = write_sweep_report(runs, pa.table({}), {}, tmp_path, reference="B",
+    paths = write_sweep_report(runs, tmp_path, reference="B",
                                kpis=["reach_participating"], design="grid", axes=AXES)
     text = paths["report"].read_text(encoding="utf-8")
     rows = table_rows(text, f"{X2} ↓")
@@ -196,14 +201,14 @@ def test_grid_report_marks_unclear_and_missing_cells(tmp_path: Path) -> None:
     assert (f"`A` wins clearly in 2 of 6 contexts, all with {X1} ≥ 0.3; `B` wins clearly in "
             f"2, all with {X1} ≤ 0.1; 2 contexts have no clear winner.") in text
     assert paths["phase_diagram"].read_bytes().startswith(PNG)
-    assert "# Sweep: phase-test" in text  # the name falls back to the runs
+    assert "# Sweep: phase-test" in text
 
 
 def test_regions_state_no_bound_that_does_not_separate(tmp_path: Path) -> None:
     points = grid_points(AXES)
     up = np.array([-1.0 if p[X1] == 0.3 else 1.0 for p in points])  # A wins at both ends
     runs = make_runs(points, np.column_stack([0.2 * up, -2.0 * up]), reps=5)
-    text = write_sweep_report(runs, pa.table({}), {}, tmp_path, reference="B",
+    text = write_sweep_report(runs, tmp_path, reference="B",
                               kpis=["reach_participating"], design="grid",
                               axes=AXES)["report"].read_text(encoding="utf-8")
     assert ("`A` wins clearly in 4 of 6 contexts; `B` wins clearly in 2; every context has a "
@@ -214,8 +219,8 @@ def test_one_axis_draws_lines_and_lists_contexts(tmp_path: Path) -> None:
     axes = AXES[:1]
     points = grid_points(axes)
     runs = make_runs(points, threshold_diff(points), reps=5)
-    paths = write_sweep_report(runs, pa.table({}), MANIFEST, tmp_path, reference="B",
-                               kpis=list(KPIS), design="grid", axes=axes)
+    paths = write_sweep_report(runs, tmp_path, reference="B", kpis=list(KPIS),
+                               design="grid", axes=axes, **KNOWN)
     assert "phase_diagram" not in paths
     assert paths["sweep_lines"].name == "sweep_lines.png"
     assert paths["sweep_lines"].read_bytes().startswith(PNG)
@@ -232,7 +237,7 @@ def test_many_axes_skip_the_phase_figure_and_cap_the_table(tmp_path: Path) -> No
             ("org.divisions", (4, 8))]
     points = grid_points(axes)
     runs = make_runs(points, threshold_diff(points), reps=3, kpis=("reach_participating",))
-    paths = write_sweep_report(runs, pa.table({}), {}, tmp_path, reference="B",
+    paths = write_sweep_report(runs, tmp_path, reference="B",
                                kpis=["reach_participating"], design="grid", axes=axes)
     assert not any(k in paths for k in ("phase_diagram", "sweep_lines", "sensitivity_figure"))
     text = paths["report"].read_text(encoding="utf-8")
@@ -269,13 +274,17 @@ def sampled(request: pytest.FixtureRequest) -> tuple[str, np.ndarray, pa.Table]:
     return design, matrix, sampled_runs(matrix)
 
 
+def sampler(design: str) -> Sampler:
+    return Sampler.from_problem(design, PROBLEM, 32, 1)
+
+
 def test_sensitivity_finds_the_dominant_uncertainty(sampled: tuple) -> None:
     design, matrix, runs = sampled
     measure = "ST" if design == "sobol" else "mu_star"
     pair = paired_label("A", "B")
     assert pair == "A − B"
-    diff = sensitivity(runs, "reach_participating", pair, design, PROBLEM, matrix)
-    alone = sensitivity(runs, "reach_participating", "B", design, PROBLEM, matrix)
+    diff = sensitivity(runs, "reach_participating", sampler(design), matrix, "A", "B")
+    alone = sensitivity(runs, "reach_participating", sampler(design), matrix, "B")
     assert diff.column_names[:3] == ["kpi", "strategy", "name"]
     assert diff["name"].to_pylist() == PROBLEM["names"]
     assert set(diff["strategy"].to_pylist()) == {pair}
@@ -287,7 +296,7 @@ def test_sensitivity_finds_the_dominant_uncertainty(sampled: tuple) -> None:
     else:
         assert diff["mu_star"][0].as_py() == pytest.approx(0.5, abs=0.05)
         assert set(diff.column_names[3:]) == {"mu", "mu_star", "sigma", "mu_star_conf"}
-    again = sensitivity(runs, "reach_participating", pair, design, PROBLEM, matrix)
+    again = sensitivity(runs, "reach_participating", sampler(design), matrix, "A", "B")
     assert again.equals(diff)
 
 
@@ -297,24 +306,24 @@ def test_sensitivity_is_nan_safe_and_checks_its_input(sampled: tuple) -> None:
     values[runs["context"].to_numpy() == 3] = np.nan
     holed = runs.set_column(runs.schema.get_field_index("reach_participating"),
                             "reach_participating", pa.array(values))
-    out = sensitivity(holed, "reach_participating", "A − B", design, PROBLEM, matrix)
+    out = sensitivity(holed, "reach_participating", sampler(design), matrix, "A", "B")
     assert out.num_rows == 3 and all(np.isnan(out.column(c).to_numpy()).all()
                                      for c in out.column_names[3:])
     flat = runs.set_column(runs.schema.get_field_index("reach_participating"),
                            "reach_participating", pa.array(np.full(runs.num_rows, 0.5)))
-    out = sensitivity(flat, "reach_participating", "A", design, PROBLEM, matrix)
+    out = sensitivity(flat, "reach_participating", sampler(design), matrix, "A")
     assert out.num_rows == 3  # no variation: NaN (Sobol') or zero effects (Morris), no error
     with pytest.raises(ValueError, match="unknown strategy"):
-        sensitivity(runs, "reach_participating", "C", design, PROBLEM, matrix)
+        sensitivity(runs, "reach_participating", sampler(design), matrix, "C")
     with pytest.raises(ValueError, match="sobol or morris"):
-        sensitivity(runs, "reach_participating", "A", "lhs", PROBLEM, matrix)
+        sensitivity(runs, "reach_participating", sampler("lhs"), matrix, "A")
 
 
 def test_sampled_report_says_what_drives_the_verdict(sampled: tuple, tmp_path: Path) -> None:
     design, matrix, runs = sampled
     kwargs = {"reference": "B", "kpis": ["reach_participating"], "design": design,
-              "axes": [], "problem": PROBLEM, "design_matrix": matrix}
-    paths = write_sweep_report(runs, pa.table({}), MANIFEST, tmp_path / "a", **kwargs)
+              "problem": PROBLEM, "design_matrix": matrix, **KNOWN}
+    paths = write_sweep_report(runs, tmp_path / "a", **kwargs)
     table = pacsv.read_csv(paths["sensitivity"])
     assert set(table["strategy"].to_pylist()) == {"A − B", "A", "B"}
     text = paths["report"].read_text(encoding="utf-8")
@@ -325,6 +334,6 @@ def test_sampled_report_says_what_drives_the_verdict(sampled: tuple, tmp_path: P
     assert len(table_rows(text, "Context")) == MAX_ROWS
     png = paths["sensitivity_figure"].read_bytes()
     assert paths["sensitivity_figure"].name == "sensitivity.png" and png.startswith(PNG)
-    again = write_sweep_report(runs, pa.table({}), MANIFEST, tmp_path / "b", **kwargs)
+    again = write_sweep_report(runs, tmp_path / "b", **kwargs)
     assert again["sensitivity_figure"].read_bytes() == png
     assert again["report"].read_text(encoding="utf-8") == text

@@ -1,8 +1,9 @@
 """Bands behind the live race: R paired replications of both strategies, run in the background.
 
-The replications are the tasks ``orglearn compare`` runs (:func:`sim.experiments.tasks.comparison_tasks`,
-seeds derived from the scenario's root seed per replication, the same for both strategies),
-executed by the same engine path (:func:`sim.experiments.executors.run_tasks`). From them, week by week:
+The replications are the tasks ``orglearn compare`` runs
+(:meth:`sim.experiments.design.Experiment.comparison`, seeds derived from the scenario's root seed
+per replication, the same for both strategies), executed by the same engine path
+(:func:`sim.experiments.executors.run_tasks`). From them, week by week:
 
 - each strategy's **band**: the range in which the middle 95 % of replications lie (the 2.5th
   to 97.5th percentile), drawn behind its live line;
@@ -20,8 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine.params import Params
+from sim.experiments.design import Experiment
 from sim.experiments.executors import run_tasks
-from sim.experiments.tasks import RunResult, comparison_tasks
+from sim.experiments.tasks import RunResult
 from sim.report.statistics import share_better, t_interval
 
 __all__ = ["BAND_PERCENTILES", "BandJob", "Bands", "better_direction"]
@@ -104,8 +106,8 @@ class BandJob:
                  workers: int | None = None) -> None:
         self.strategies = strategies
         self.replications = replications
-        self.tasks = comparison_tasks(params, list(strategies), replications,
-                                      experiment="dashboard")
+        self.tasks = Experiment.comparison(params, list(strategies), replications,
+                                           name="dashboard").tasks()
         self.total = len(self.tasks)
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self.error: str | None = None

@@ -1,10 +1,11 @@
 """The dashboard's controls, derived from the parameter schema (:data:`sim.engine.params.SCHEMA`).
 
 Nothing here repeats a default, a range or a help text: each control is a view of one
-:class:`sim.engine.params.Param`. Values typed into the dashboard are parsed and checked by the schema
-itself (:meth:`sim.engine.params.Param.parse`, :meth:`sim.engine.params.Params.replace`), and a value the
-schema refuses comes back as the schema's own one-line message, keyed by the control it belongs
-to, so that the page shows it next to that control and carries on with the last valid values.
+:class:`sim.engine.params.Param`. Values typed into the dashboard are parsed and checked by the
+schema itself (:meth:`sim.engine.params.Param.parse`, :meth:`sim.engine.params.Params.replace`),
+and a value the schema refuses comes back as the schema's own one-line message, keyed by the
+control it belongs to, so that the page shows it next to that control and carries on with the
+last valid values.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import math
 from sim.dashboard.bands import Bands, better_direction
 from sim.dashboard.race import Snapshot
 from sim.engine.strategies import STRATEGIES
-from sim.report.text import format_change, format_span, format_value
+from sim.report.formats import format_change, format_span, format_value
 
 __all__ = ["VERDICT_KPIS", "strategy_text", "verdict"]
 

@@ -1,8 +1,8 @@
 """Presets of the dashboard: the scenario files a leader starts from.
 
 A preset is a scenario file (``scenarios/*.toml``, plus the one given on the command line, which
-may read a client's organisation with ``org.chart``), loaded by :func:`sim.config.scenario.load_scenario`
-exactly as the command line loads it.
+may read a client's organisation with ``org.chart``), loaded by
+:func:`sim.config.scenario.load_scenario` exactly as the command line loads it.
 """
 
 from __future__ import annotations

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
+
+from sim.dashboard.settings import Settings, settings_environment, settings_from_environment
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "DashboardError", "Settings", "serve",
            "settings_from_environment"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-
-_SCENARIO_VARIABLE = "ORGLEARN_DASHBOARD_SCENARIO"
-_RESULTS_VARIABLE = "ORGLEARN_DASHBOARD_RESULTS"
 
 OFFLINE_ENVIRONMENT = {
     "SOLARA_APP": "sim.dashboard.app",
@@ -37,26 +36,6 @@ OFFLINE_ENVIRONMENT = {
 
 class DashboardError(ValueError):
     """Input the dashboard cannot start with; the message is one line."""
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the command line handed to the app.
-
-    Attributes:
-        scenario: A scenario file to offer first (and open), if any.
-        results: A results folder to open in the results viewer, if any.
-    """
-
-    scenario: Path | None = None
-    results: Path | None = None
-
-
-def settings_from_environment() -> Settings:
-    """The settings the server passed to the app through its environment."""
-    scenario = os.environ.get(_SCENARIO_VARIABLE) or None
-    results = os.environ.get(_RESULTS_VARIABLE) or None
-    return Settings(Path(scenario) if scenario else None, Path(results) if results else None)
 
 
 def check_inputs(scenario: Path | None, results: Path | None) -> None:
@@ -106,7 +85,8 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def serve(scenario: Path | None = None, results: Path | None = None, *,
-          host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, announce=print) -> None:
+          host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+          announce: Callable[[str], object] = print) -> None:
     """Check the input, bind the port and serve the dashboard until Ctrl-C.
 
     Args:
@@ -117,7 +97,8 @@ def serve(scenario: Path | None = None, results: Path | None = None, *,
         announce: Called with the lines that tell the user where the page is.
 
     Raises:
-        DashboardError, sim.engine.params.ParameterError, sim.config.scenario.ScenarioError: Bad input.
+        DashboardError, sim.engine.params.ParameterError, sim.config.scenario.ScenarioError:
+            Bad input.
     """
     if not 1 <= port <= 65535:
         raise DashboardError(f"--port: {port} is not allowed; allowed: an integer in "
@@ -125,8 +106,7 @@ def serve(scenario: Path | None = None, results: Path | None = None, *,
     check_inputs(scenario, results)
     sock = bind(host, port)
     os.environ.update(OFFLINE_ENVIRONMENT)
-    os.environ[_SCENARIO_VARIABLE] = str(scenario.resolve()) if scenario else ""
-    os.environ[_RESULTS_VARIABLE] = str(results.resolve()) if results else ""
+    os.environ.update(settings_environment(scenario, results))
     import warnings
 
     import uvicorn

@@ -2,7 +2,8 @@
 
 Values that pass the schema can still ask for more than a machine has: a comparison of a billion
 replications, a Sobol' design of 2**30 samples, an organisation whose ties need 30 GiB. Such
-input is refused with one line (:class:`sim.engine.params.ParameterError`) that names the key, the value,
+input is refused with one line (:class:`sim.engine.params.ParameterError`) that names the key, the
+value,
 what is allowed and why, before a folder is created or a list of runs is built:
 
 * **runs**: a comparison or sweep holds every run's task and weekly KPIs in memory to
@@ -74,7 +75,8 @@ def check_run_memory(source: str, params: Iterable[Params], workers: int = 1,
     """Refuse parameters whose runs, ``workers`` at a time, would not fit in memory.
 
     The error names the key that drives the largest part of the estimate
-    (:func:`sim.engine.resources.estimate_run_memory`): of that part's keys, the one set furthest above
+    (:func:`sim.engine.resources.estimate_run_memory`): of that part's keys, the one set furthest
+    above
     its default, with the others' values beside it.
 
     Args:

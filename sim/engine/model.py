@@ -14,7 +14,8 @@ results never depend on the order of agents:
    colleagues on work ties, contributors met at meetings, the codes of one's communities and the
    standards (:mod:`sim.engine.mechanisms.exchange`);
 5. **exploration and code learning**: experiments on single practices; codes learn from their
-   superior contributors (:mod:`sim.engine.mechanisms.exploration`, :mod:`sim.engine.mechanisms.code`);
+   superior contributors (:mod:`sim.engine.mechanisms.exploration`,
+:mod:`sim.engine.mechanisms.code`);
 6. **standards**: practices held across divisions become standards
    (:mod:`sim.engine.mechanisms.standards`);
 7. **metrics**: the KPIs of the week are recorded (:mod:`sim.engine.metrics`).
@@ -111,7 +112,7 @@ class LearningModel(mesa.Model):
 
     def launch_community(self, *, official: bool, scope: int = ORG_WIDE, energy: float = 0.0,
                          cadence: int | None = None, compulsory: bool = False) -> Community:
-        """Open a community and return its agent (see :func:`sim.engine.mechanisms.communities.launch`).
+        """Open a community and return its agent (``mechanisms.communities.launch``).
 
         A new community takes the first free slot (slots of closed communities are reused).
         """

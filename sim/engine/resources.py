@@ -5,14 +5,17 @@ with ``org.informal_degree = 100000`` asks for billions of ties. :func:`estimate
 turns a :class:`~sim.engine.params.Params` into an upper-ish estimate of the peak resident memory of
 one run (:func:`sim.experiments.tasks.execute` of one task: build the model, run it, read its time
 series and run KPIs), by arithmetic on the parameter values alone, so that the command line can
-refuse such input with one line before allocating anything. :func:`available_memory` says how
-much this process may plan to use; :func:`format_bytes` writes sizes for people.
+refuse such input with one line before allocating anything. :func:`available_memory` (from
+:mod:`sim.engine.memory_limit`) says how much this process may plan to use and
+:func:`format_bytes` (from :mod:`sim.engine.byte_sizes`) writes sizes for people; both are
+re-exported here, with :data:`MEMORY_LIMIT_ENV`. A run's memory is measured by
+:func:`sim.experiments.memory.measure_run_memory`.
 
 The estimate is a sum of :class:`MemoryTerm`, one per component of the run's memory, each with
 the schema keys that drive it:
 
-* **fixed**: the interpreter with numpy, scipy, pandas and mesa imported (``import sim.engine.model``),
-  and what a small run adds to it;
+* **fixed**: the interpreter with numpy, scipy, pandas and mesa imported
+  (``import sim.engine.model``), and what a small run adds to it;
 * **employees**: one Mesa agent per employee, the per-person arrays, and the per-person vectors
   a step computes;
 * **ties**: the organisation's ties at the peak of building it (generated pairs, merged and
@@ -43,18 +46,16 @@ For a client's organisation chart (``org.chart``), ``org.employees`` and ``org.d
 been set from the chart when the scenario was loaded, but the division sizes, the teams and the
 number of collaboration ties (``org.collaboration``) are not known without reading the files: the
 estimate then assumes the largest division the counts allow, teams of the widest span that gets
-team ties (:data:`sim.org.generator.TEAM_TIES_MAX_SPAN`) and ``org.informal_degree`` collaboration ties per
-person, as the synthetic organisation would generate them.
+team ties (:data:`sim.org.generator.TEAM_TIES_MAX_SPAN`) and ``org.informal_degree``
+collaboration ties per person, as the synthetic organisation would generate them.
 """
 
 from __future__ import annotations
 
-import math
-import os
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
+from sim.engine.byte_sizes import MiB, format_bytes
+from sim.engine.memory_limit import MEMORY_LIMIT_ENV, available_memory
 from sim.engine.params import Params
 from sim.org.generator import TEAM_TIES_MAX_SPAN
 
@@ -66,16 +67,10 @@ __all__ = [
     "available_memory",
     "estimate_run_memory",
     "format_bytes",
-    "measure_run_memory",
 ]
-
-MEMORY_LIMIT_ENV = "ORGLEARN_MEMORY_LIMIT"
-"""Environment variable that sets the memory a process may plan to use (e.g. ``8GiB``)."""
 
 FIXED_TERM = "fixed (interpreter, numpy, mesa)"
 """Name of the term that does not depend on the parameters."""
-
-KiB, MiB, GiB = 1 << 10, 1 << 20, 1 << 30
 
 # The constants below were measured by benchmarks/bench_memory.py: peak resident memory (VmHWM)
 # of one run of 3 weeks in a fresh process, the difference between two configurations that
@@ -84,7 +79,8 @@ KiB, MiB, GiB = 1 << 10, 1 << 20, 1 << 30
 # mesa 3.5.1, x86-64 Linux. Each constant is set a little above what was measured.
 
 FIXED_BYTES = 168 * MiB
-"""Measured: 150 MiB after ``import sim.experiments.tasks``, 155 MiB at the end of a 1,000-person run."""
+"""Measured: 150 MiB after ``import sim.experiments.tasks``, 155 MiB at the end of a 1,000-person
+run."""
 EMPLOYEE_BYTES = 700
 """Per employee: a Mesa agent (about 300 B), per-person arrays, per-step vectors. Measured:
 569 B (100,000 against 1,000 employees, without ties, 1 dimension, 2 community slots)."""
@@ -340,173 +336,3 @@ def _nk_bytes(n: int, slots: int, m: int, interactions: int) -> int:
     rows = max(n, slots)
     scoring = rows * m * (NK_SCORE_BYTES * (interactions + 1) + NK_SCORE_ROW_BYTES)
     return contributions + max(enumeration, scoring)
-
-
-# --- what this process may use ---------------------------------------------------------------
-
-_UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9,
-          "gb": 10**9, "t": 10**12, "tb": 10**12, "ki": KiB, "kib": KiB, "mi": MiB, "mib": MiB,
-          "gi": GiB, "gib": GiB, "ti": 1 << 40, "tib": 1 << 40}
-_SIZE = re.compile(r"\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([A-Za-z]*)\s*")
-_UNLIMITED = 1 << 60
-"""cgroup v1 writes 'no limit' as a number close to 2^63; anything this large is no limit."""
-
-
-def _parse_size(text: str) -> int:
-    """Bytes in a size such as ``8GiB``, ``512MiB``, ``2e9`` or ``1.5 GB``.
-
-    Raises:
-        ValueError: With a one-line message, if the text is not a positive size.
-    """
-    match = _SIZE.fullmatch(text)
-    unit = _UNITS.get(match.group(2).lower()) if match else None
-    value = float(match.group(1)) * unit if match and unit is not None else math.nan
-    if not (1 <= value < math.inf):
-        shown = text if len(text) <= 40 else text[:37] + "..."
-        raise ValueError(f"{MEMORY_LIMIT_ENV} = {shown!r} is not allowed; allowed: a memory "
-                         "size of at least 1 byte, a number with an optional unit "
-                         "(B, kB, MB, GB, TB, KiB, MiB, GiB, TiB), e.g. 8GiB, 512MiB or 2e9")
-    return int(value)
-
-
-def _read(path: str) -> str | None:
-    try:
-        return Path(path).read_text().strip()
-    except OSError:
-        return None
-
-
-def _meminfo_available() -> int | None:
-    """``MemAvailable`` from /proc/meminfo, in bytes."""
-    text = _read("/proc/meminfo")
-    for line in (text or "").splitlines():
-        if line.startswith("MemAvailable:"):
-            fields = line.split()
-            if len(fields) >= 2 and fields[1].isdigit():
-                return int(fields[1]) * KiB
-    return None
-
-
-def _physical_memory() -> int | None:
-    """Physical memory from ``os.sysconf``, in bytes."""
-    try:
-        pages, size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, ValueError, OSError):
-        return None
-    return pages * size if pages > 0 and size > 0 else None
-
-
-def _cgroup_files() -> list[Path]:
-    """Files that may hold this process's cgroup memory limit, its own cgroup's and above."""
-    root = Path("/sys/fs/cgroup")
-    files = [root / "memory.max", root / "memory" / "memory.limit_in_bytes"]
-    for line in (_read("/proc/self/cgroup") or "").splitlines():
-        parts = line.split(":", 2)
-        if len(parts) != 3 or not parts[2].startswith("/"):
-            continue
-        if parts[1] == "":  # cgroup v2: a limit anywhere above applies too
-            folder, name = root / parts[2].lstrip("/"), "memory.max"
-            top = root
-        elif "memory" in parts[1].split(","):
-            folder, name = root / "memory" / parts[2].lstrip("/"), "memory.limit_in_bytes"
-            top = root / "memory"
-        else:
-            continue
-        while folder != top and top in folder.parents:
-            files.append(folder / name)
-            folder = folder.parent
-    return files
-
-
-def _cgroup_limit() -> int | None:
-    """The memory limit of this process's cgroup (v2 ``memory.max``, or v1), if it has one."""
-    limits = []
-    for path in _cgroup_files():
-        text = _read(str(path))
-        if text and text.isdigit() and int(text) < _UNLIMITED:
-            limits.append(int(text))
-    return min(limits) if limits else None
-
-
-def available_memory() -> int:
-    """Bytes this process may plan to use.
-
-    The environment variable ``ORGLEARN_MEMORY_LIMIT`` when it is set and not empty (e.g. ``8GiB``,
-    ``512MiB``, ``2e9``; units kB, MB, GB, TB are powers of 1000, KiB, MiB, GiB, TiB powers of
-    1024). Otherwise ``MemAvailable`` from /proc/meminfo, else the physical memory
-    (``os.sysconf``); or the limit of the process's cgroup if that is smaller
-    (``/sys/fs/cgroup/memory.max`` unless it is ``max``, the same file of the process's own
-    cgroup and the cgroups above it, or cgroup v1's ``memory.limit_in_bytes``).
-
-    Raises:
-        ValueError: If ``ORGLEARN_MEMORY_LIMIT`` is set to something that is not a size; the
-            message is one line.
-    """
-    text = os.environ.get(MEMORY_LIMIT_ENV, "")
-    if text.strip():
-        return _parse_size(text)
-    system = _meminfo_available() or _physical_memory()
-    limits = [x for x in (system, _cgroup_limit()) if x]
-    return min(limits) if limits else 0
-
-
-def format_bytes(n: int) -> str:
-    """A size for people, in powers of 1024: ``512 B``, ``512 MiB``, ``29.8 GiB``.
-
-    Three significant digits at most: no decimal from 100 up, one below (bytes are whole).
-    """
-    sign, value = ("-" if n < 0 else ""), abs(int(n))
-    if value < KiB:
-        return f"{sign}{value} B"
-    units = ("KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
-    for power, unit in enumerate(units, start=1):
-        scaled = value / 1024**power
-        text = f"{scaled:.0f}" if scaled >= 99.95 else f"{scaled:.1f}"
-        if float(text) < 1024 or unit == units[-1]:
-            break
-    return f"{sign}{text} {unit}"
-
-
-_MEASURE = """
-import json, resource, sys, time
-def peak():
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-from sim.experiments.tasks import RunTask, execute
-from sim.engine.params import Params
-baseline = peak()
-params = Params().replace(json.loads(sys.argv[1]))
-task = RunTask("memory", "default", 0, params.strategy.name, 0, params.run.seed, params.values)
-started = time.perf_counter()
-execute(task)
-print(json.dumps({"peak": peak(), "baseline": baseline,
-                  "seconds": time.perf_counter() - started}))
-"""
-
-
-def measure_run_memory(values: dict, timeout: float = 600.0) -> dict[str, float]:
-    """Run one task with these parameter values in a fresh process and measure its memory.
-
-    The child imports :mod:`sim.experiments.tasks`, executes one task (build the model, run it, time
-    series, run KPIs) and reads its peak resident memory (``VmHWM`` in /proc/self/status, else
-    ``ru_maxrss``). Used by ``benchmarks/bench_memory.py`` and the tests of the estimate.
-
-    Args:
-        values: Parameter values that differ from the schema defaults (dotted keys).
-        timeout: Seconds the child may take.
-
-    Returns:
-        ``{"peak": bytes, "baseline": bytes after the imports, "seconds": run time}``.
-    """
-    import json
-    import subprocess
-    import sys
-
-    done = subprocess.run([sys.executable, "-c", _MEASURE, json.dumps(values)],
-                          capture_output=True, text=True, check=True, timeout=timeout)
-    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
 from sim.engine.landscape import NKLandscape
-from sim.engine.params import Params
 from sim.engine.rng import Streams
 from sim.org.generator import Organisation
+
+if TYPE_CHECKING:
+    from sim.engine.params import Params
 
 __all__ = [
     "Communities",
@@ -94,9 +97,18 @@ def pick_fast_learners(division: np.ndarray, share: float,
     return np.sort(by_division[rank < np.repeat(counts, sizes)])
 
 
-def draw_motivation(rng: np.random.Generator, size: int, mean: float) -> np.ndarray:
-    """Motivation to take part, Beta distributed with the given mean (concentration 10)."""
-    return rng.beta(mean * 10.0, (1.0 - mean) * 10.0, size=size)
+def draw_motivation(rng: np.random.Generator, size: int, mean: float,
+                    concentration: float) -> np.ndarray:
+    """Motivation to take part, Beta distributed with the given mean and concentration.
+
+    Args:
+        rng: Random stream.
+        size: Number of people.
+        mean: Mean motivation, ``participation.initial_motivation``.
+        concentration: ``a + b`` of the Beta distribution,
+            ``participation.motivation_concentration``; higher means less spread.
+    """
+    return rng.beta(mean * concentration, (1.0 - mean) * concentration, size=size)
 
 
 def draw_thresholds(rng: np.random.Generator, size: int, mean: float, sd: float) -> np.ndarray:
@@ -297,7 +309,8 @@ class State:
             is_spanner=org.is_spanner.copy(),
             beliefs=random_beliefs(rng, n, m, kp.initial_beliefs),
             engagement=np.zeros(n, np.int8),
-            motivation=draw_motivation(rng, n, pp.initial_motivation),
+            motivation=draw_motivation(rng, n, pp.initial_motivation,
+                                       pp.motivation_concentration),
             fatigue=np.zeros(n),
             threshold=draw_thresholds(rng, n, pp.threshold_mean, pp.threshold_sd),
             compulsory=np.zeros(n, bool),

@@ -1,11 +1,22 @@
 """Rollout strategies: the lever a leader controls, registered by name.
 
+(Somewhat over 400 lines, on purpose: the seven strategies are short classes that each declare
+their parameters beside the behaviour that reads them, and they share the helpers below; one
+file lets a reader compare them side by side.)
+
 A strategy acts at the start of every step (phase 1 of :meth:`sim.engine.model.LearningModel.step`):
 it launches communities, invites or enrols people, and shares out the facilitation budget.
 Every strategy gets the same budget, ``strategy.facilitation_hours`` per week, split evenly over
 its live official communities, so comparisons are fair: a strategy that runs more groups spreads
-the same hours over them. Each strategy reads its own parameters from the schema section
-``strategy.<name>``.
+the same hours over them. Each strategy declares its own parameters once, in its class attribute
+:attr:`Strategy.parameters` (the schema section ``strategy.<name>``); the schema
+(:mod:`sim.engine.parameters`) takes them from the registry, :data:`STRATEGIES`, and a strategy
+reads their values from that section of the run's :class:`~sim.engine.params.Params`.
+
+The schema is built once, when :mod:`sim.engine.parameters` is first imported (importing the
+:mod:`sim` package does so), from the strategies registered by then: those of this module. So
+this module imports, of the parameter modules, only the declaration machinery of
+:mod:`sim.engine.fields` at run time; :mod:`sim.engine.parameters` imports it.
 """
 
 from __future__ import annotations
@@ -14,12 +25,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from sim.engine.fields import Param, param
 from sim.engine.mechanisms import communities
-from sim.engine.params import Params, Section, iter_params
 from sim.engine.state import BY_TIES, ORG_WIDE, Engagement, Status
 
 if TYPE_CHECKING:
     from sim.engine.model import LearningModel
+    from sim.engine.params import Params, Section
 
 __all__ = [
     "STRATEGIES",
@@ -40,16 +52,20 @@ class Strategy:
     Attributes:
         name: Registered name.
         summary: One line saying which practice the strategy represents.
+        parameters: The strategy's own parameters, all in the section ``strategy.<name>``; the
+            schema takes them from here.
+        params: The run's parameter values.
+        p: The values of the strategy's own section, or ``None`` if it has no parameters.
     """
 
     name: ClassVar[str] = "none"
     summary: ClassVar[str] = "Control: no official network; only existing unofficial groups."
+    parameters: ClassVar[tuple[Param, ...]] = ()
 
     def __init__(self, params: Params) -> None:
         self.params = params
-        section = f"strategy.{self.name}"
-        self.p: Section | None = (params.section(section)
-                                  if any(True for _ in iter_params(section)) else None)
+        self.p: Section | None = (params.section(f"strategy.{self.name}") if self.parameters
+                                  else None)
 
     def act(self, model: LearningModel, rng: np.random.Generator) -> None:
         """Launch in the launch week, grow afterwards, then share out the budget."""
@@ -71,7 +87,17 @@ STRATEGIES: dict[str, type[Strategy]] = {}
 
 
 def register(cls: type[Strategy]) -> type[Strategy]:
-    """Class decorator that registers a strategy under its ``name``."""
+    """Class decorator that registers a strategy under its ``name``.
+
+    Raises:
+        ValueError: If one of the strategy's :attr:`~Strategy.parameters` is not in its section
+            ``strategy.<name>``.
+    """
+    section = f"strategy.{cls.name}"
+    wrong = [p.key for p in cls.parameters if p.section != section]
+    if wrong:
+        raise ValueError(f"strategy {cls.name!r} declares {wrong[0]}, outside its section "
+                         f"{section}")
     STRATEGIES[cls.name] = cls
     return cls
 
@@ -88,7 +114,7 @@ def describe() -> list[tuple[str, str, list[str]]]:
     """Name, one-line summary and parameter lines (``key = default: help``) of each strategy."""
     out = []
     for name, cls in STRATEGIES.items():
-        lines = [f"{p.name} = {p.default!r}: {p.help}" for p in iter_params(f"strategy.{name}")]
+        lines = [f"{p.name} = {p.default!r}: {p.help}" for p in cls.parameters]
         out.append((name, cls.summary, lines))
     return out
 
@@ -184,6 +210,20 @@ class SmallGroupsFirst(Strategy):
 
     name = "small_groups_first"
     summary = "Start small: pilot groups in chosen clusters, spinning off new groups in waves."
+    parameters = (
+        param("strategy.small_groups_first", "pilot_groups", 4, "Pilot communities launched at "
+              "the start, one per division in turn.", unit="communities", low=1, high=1000),
+        param("strategy.small_groups_first", "pilot_size", 12, "People invited to a pilot: the "
+              "most motivated employee of the division and the colleagues around them (breadth "
+              "first over ties).", unit="people", low=1, high=100_000),
+        param("strategy.small_groups_first", "wave_every", 8, "Weeks between expansion waves.",
+              unit="weeks", low=1, high=520),
+        param("strategy.small_groups_first", "momentum", 0.4, "Energy a group needs at a wave "
+              "to spin off a new group around the most motivated colleague tied to its "
+              "members.", unit="0-1", low=0.0, high=1.0),
+        param("strategy.small_groups_first", "max_groups", 20, "Most official groups the "
+              "strategy runs.", unit="communities", low=1, high=10_000),
+    )
 
     def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
         """Open the pilots."""
@@ -258,6 +298,13 @@ class OrgWideFirst(Strategy):
 
     name = "org_wide_first"
     summary = "Start organisation-wide: one network for all, sub-groups spun off on demand."
+    parameters = (
+        param("strategy.org_wide_first", "subgroup_demand", 8, "Contributors of one division in "
+              "the network that make it spin off a sub-group for that division.", unit="people",
+              low=1, high=100_000),
+        param("strategy.org_wide_first", "wave_every", 8, "Weeks between checks for sub-group "
+              "demand.", unit="weeks", low=1, high=520),
+    )
 
     def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
         """Open the network and invite everyone."""
@@ -294,6 +341,13 @@ class CoOptExisting(Strategy):
 
     name = "co_opt_existing"
     summary = "Find where the energy is: co-opt the most energetic unofficial groups."
+    parameters = (
+        param("strategy.co_opt_existing", "groups", 3, "The most energetic unofficial groups "
+              "brought in as official sub-groups at launch.", unit="groups", low=1, high=1000),
+        param("strategy.co_opt_existing", "umbrella", True, "Whether an organisation-wide "
+              "network is launched around the co-opted groups (their members are invited to "
+              "it)."),
+    )
 
     def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
         """Co-opt the groups and open the umbrella network."""
@@ -318,6 +372,11 @@ class BoundarySpannersFirst(Strategy):
 
     name = "boundary_spanners_first"
     summary = "Start with boundary spanners, who then invite their colleagues in waves."
+    parameters = (
+        param("strategy.boundary_spanners_first", "wave_every", 4, "Weeks between waves in "
+              "which participating boundary spanners invite their colleagues.", unit="weeks",
+              low=1, high=520),
+    )
 
     def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
         """Open the network and invite the spanners."""
@@ -347,6 +406,10 @@ class LeaderCascade(Strategy):
 
     name = "leader_cascade"
     summary = "Top-down cascade: leaders first, each level enrolled compulsorily in turn."
+    parameters = (
+        param("strategy.leader_cascade", "cascade_every", 4, "Weeks between cascade steps: each "
+              "step enrols the next level of the hierarchy.", unit="weeks", low=1, high=520),
+    )
 
     def launch(self, model: LearningModel, rng: np.random.Generator) -> None:
         """Open the compulsory network and enrol the heads."""

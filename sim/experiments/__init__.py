@@ -6,7 +6,8 @@ random numbers; a strategy comparison is the one-context case. ``tasks`` turns i
 ``executors`` runs them (serially, in processes or on Dask), ``store`` keeps each finished run,
 ``pipeline`` is the one path from an experiment to ``runs.parquet``, ``timeseries.parquet`` and
 ``manifest.json`` (``manifest`` is its typed record); ``folders`` claims a results folder;
-``runner`` is a single run (``orglearn run``).
+``runner`` is a single run (``orglearn run``); ``sampling`` draws and analyses sampled designs;
+``memory`` measures a run's peak memory.
 
 May import: :mod:`sim.errors`, :mod:`sim.org` and :mod:`sim.engine`.
 """

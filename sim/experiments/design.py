@@ -34,9 +34,18 @@ from sim.experiments.sampling import Sampler
 from sim.experiments.tasks import RunTask
 from sim.org.chart import chart_files
 
-__all__ = ["DESIGNS", "Experiment", "Uncertainty", "context_count"]
+__all__ = ["DESIGNS", "SMALL_VS_WIDE", "Experiment", "Uncertainty", "context_count",
+           "default_contrast"]
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
+SMALL_VS_WIDE = ("small_groups_first", "org_wide_first")
+"""The product's main question, "start with small groups or organisation-wide?": the contrast
+an experiment sets head to head when it compares both and names no other."""
+
+
+def default_contrast(strategies: tuple[str, ...] | list[str]) -> tuple[str, str] | None:
+    """:data:`SMALL_VS_WIDE` when both are among ``strategies``, else None."""
+    return SMALL_VS_WIDE if set(SMALL_VS_WIDE) <= set(strategies) else None
 
 
 @dataclass(frozen=True)
@@ -70,8 +79,8 @@ class Experiment:
         reference: The strategy the others are compared with (paired differences).
         digest: What determines the runs (guards ``resume``).
         shared_seeds: Whether every context uses the seeds of context 0.
-        contrast: The strategy set against ``reference`` head to head in the report (and whose
-            difference from it the sensitivity analysis explains); None to leave it out.
+        contrast: The two strategies the report sets head to head, ``(A, B)`` (and whose paired
+            difference A − B the sensitivity analysis explains); None to leave it out.
         checks: Validation checks (:data:`sim.validation.CHECKS`) the results must pass.
         command: ``"compare"`` (one scenario, one context) or ``"sweep"`` (an experiment file).
         largest_run: The parameters of the run that needs most memory.
@@ -93,15 +102,15 @@ class Experiment:
     reference: str
     digest: str
     shared_seeds: bool = False
-    contrast: str | None = None
+    contrast: tuple[str, str] | None = None
     checks: tuple[str, ...] = ()
     command: str = "sweep"
     largest_run: Params | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def comparison(cls, params: Params, strategies: list[str], replications: int, *,
-                   reference: str, contrast: str | None = None,
-                   scenario_file: Path | None = None) -> Experiment:
+                   reference: str | None = None, contrast: tuple[str, str] | None = None,
+                   scenario_file: Path | None = None, name: str = "compare") -> Experiment:
         """A strategy comparison on one scenario: one context, no levers, no uncertainties.
 
         Replication ``r`` of every strategy runs with ``derive_seed(run.seed, 0, r)``, as in
@@ -111,18 +120,23 @@ class Experiment:
             params: The scenario's parameters; ``run.seed`` is the root seed.
             strategies: Strategy names, in report order.
             replications: Replications per strategy.
-            reference: Strategy the paired differences are taken against.
-            contrast: Strategy set against ``reference`` head to head, if any.
+            reference: Strategy the paired differences are taken against (by default the
+                control ``none`` if compared, else the first).
+            contrast: Two strategies to set head to head in the report; by default
+                :func:`default_contrast` of the strategies.
             scenario_file: The scenario file, recorded in the manifest.
+            name: Names the runs (the ``experiment`` column).
         """
+        reference = reference or ("none" if "none" in strategies else strategies[0])
         digest = content_digest({"parameters": params.nested(), "strategies": strategies,
                                  "replications": replications,
                                  "org_files": chart_files(params.org)})
         source = Path(scenario_file) if scenario_file else Path(params.scenario.name)
-        return cls(source, "compare", params.scenario.description, source, params,
+        return cls(source, name, params.scenario.description, source, params,
                    tuple(strategies), ({},), (), "grid", 0, replications, params.run.seed,
                    tuple(k.name for k in RUN_KPIS if k.headline), reference, digest,
-                   contrast=contrast, command="compare", largest_run=params)
+                   contrast=contrast or default_contrast(strategies), command="compare",
+                   largest_run=params)
 
     @property
     def sampler(self) -> Sampler | None:

@@ -5,7 +5,8 @@ and results come back in the order of the tasks whatever order they finish in, s
 parallel and distributed runs give identical results. A live progress bar with ETA shows on a
 terminal.
 
-Stopping: on Ctrl-C (or SIGTERM, within :func:`sim.experiments.lifetime.sigterm_as_interrupt`) the queued
+Stopping: on Ctrl-C (or SIGTERM, within :func:`sim.experiments.lifetime.sigterm_as_interrupt`) the
+queued
 runs are dropped and the running ones ended at once, so finished runs (stored by the caller as they
 arrive) are kept and nothing is left running. Local workers also end by themselves as soon as
 the main process is gone, however it ended (even ``kill -9``). A worker that dies (e.g. killed

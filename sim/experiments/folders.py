@@ -20,7 +20,8 @@ claims it with :func:`claim_results`:
      continued (or ``force`` to start again);
    - finished results of the same configuration are rewritten: a re-run gives the same
      results, so nothing is lost;
-5. temporaries left by a killed write (``.*.tmp``, :data:`sim.experiments.results.TEMPORARY_SUFFIX`) are
+5. temporaries left by a killed write (``.*.tmp``,
+   :data:`sim.experiments.results.TEMPORARY_SUFFIX`) are
    removed: under the lock, no other process is writing them.
 """
 

@@ -154,7 +154,8 @@ def machine_record() -> dict[str, Any]:
     """The CPU and the kernels numpy and BLAS picked for it, which set the results' last bits.
 
     Results are byte-identical on one machine; another CPU (with or without AVX-512, say) can
-    change the last bit of a float (see :mod:`sim.experiments.equality`). Recorded next to the versions.
+    change the last bit of a float (see :mod:`sim.experiments.equality`). Recorded next to the
+    versions.
     """
     from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
     from threadpoolctl import threadpool_info

@@ -59,7 +59,8 @@ def run_scenario(params: Params, out: Path | None = None,
                  scenario_file: Path | None = None, *, force: bool = False) -> RunOutcome:
     """Build and run the model; if ``out`` is given, write the time series and manifest there.
 
-    The results folder is claimed before the model is built (:func:`sim.experiments.folders.claim_results`):
+    The results folder is claimed before the model is built
+    (:func:`sim.experiments.folders.claim_results`):
     one that cannot be written, or that holds other results, is refused before anything runs.
 
     Args:

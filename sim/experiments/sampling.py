@@ -6,20 +6,20 @@ settings (first and total order only; 4 Morris levels) — so sampling and analy
 apart. Latin hypercube designs (scipy's ``qmc``) are sampled here too; they have no analysis.
 
 SALib is an optional dependency (``pip install orglearn[sensitivity]``; ``make setup`` installs
-it); a design that needs it and cannot import it raises :class:`MissingExtra` with the command
-that installs it.
+it); a design that needs it and cannot import it raises :class:`sim.extras.MissingExtra` with
+the command that installs it.
 """
 
 from __future__ import annotations
 
-import importlib
 import warnings
 from dataclasses import dataclass
-from types import ModuleType
 
 import numpy as np
 
-__all__ = ["INDICES", "SAMPLED", "MissingExtra", "Sampler", "require"]
+from sim.extras import require
+
+__all__ = ["INDICES", "SAMPLED", "Sampler"]
 
 SAMPLED = ("lhs", "sobol", "morris")
 INDICES = {"sobol": ("S1", "S1_conf", "ST", "ST_conf"),
@@ -34,26 +34,6 @@ ANALYSIS_SEED = 1
 Not 0: SALib 1.6 tests ``if seed:`` in the Sobol' analyser and would resample with the global,
 unseeded numpy generator, so the intervals would change between runs.
 """
-
-
-class MissingExtra(RuntimeError):
-    """An optional dependency is needed but not installed; the message says how to install it."""
-
-
-def require(module: str, extra: str, needed_for: str) -> ModuleType:
-    """Import an optional dependency, or raise :class:`MissingExtra` naming its extra.
-
-    Args:
-        module: The module to import, e.g. ``"SALib.sample.sobol"``.
-        extra: The orglearn extra that installs it, e.g. ``"sensitivity"``.
-        needed_for: What needs it, for the message, e.g. ``"design 'sobol'"``.
-    """
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        top = module.partition(".")[0]
-        raise MissingExtra(f"{needed_for} needs {top}, which is not installed; install it "
-                           f"with `pip install 'orglearn[{extra}]'` (or `make setup`)") from None
 
 
 @dataclass(frozen=True)
@@ -122,9 +102,10 @@ class Sampler:
         return morris.sample(self.problem, self.samples, num_levels=MORRIS_LEVELS,
                              seed=self.seed)
 
-    def analyse(self, x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    def analyse(self, x: np.ndarray, y: np.ndarray, confidence: float) -> dict[str, np.ndarray]:
         """Sensitivity indices of outputs ``y`` (one per point of ``x``), by :data:`INDICES`.
 
+        ``confidence`` is the level of the bootstrap intervals (``*_conf`` are half-widths).
         Returns NaN indices when ``y`` has a non-finite value (SALib needs all of them).
 
         Raises:
@@ -140,9 +121,10 @@ class Sampler:
             if self.design == "sobol":
                 sobol = require("SALib.analyze.sobol", "sensitivity", "design 'sobol'")
                 found = sobol.analyze(self.problem, y, calc_second_order=SOBOL_SECOND_ORDER,
-                                      print_to_console=False, seed=ANALYSIS_SEED)
+                                      conf_level=confidence, print_to_console=False,
+                                      seed=ANALYSIS_SEED)
             else:
                 morris = require("SALib.analyze.morris", "sensitivity", "design 'morris'")
                 found = morris.analyze(self.problem, x, y, num_levels=MORRIS_LEVELS,
-                                       print_to_console=False, seed=0)
+                                       conf_level=confidence, print_to_console=False, seed=0)
         return {c: np.asarray(found[c], dtype=np.float64) for c in columns}

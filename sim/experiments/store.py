@@ -61,7 +61,8 @@ class RunStore:
         """Create the store's header if it has none (a resumed store keeps its own).
 
         Whether the folder's stored runs may be used (same command and digest, ``--resume``)
-        is decided before, when the folder is claimed (:func:`sim.experiments.folders.claim_results`).
+        is decided before, when the folder is claimed
+        (:func:`sim.experiments.folders.claim_results`).
 
         Args:
             name: Experiment name.

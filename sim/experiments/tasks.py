@@ -16,9 +16,8 @@ import numpy as np
 from sim.engine.metrics import run_summary
 from sim.engine.model import LearningModel
 from sim.engine.params import Params, Value
-from sim.engine.rng import derive_seed
 
-__all__ = ["RunResult", "RunTask", "comparison_tasks", "execute", "execute_batch"]
+__all__ = ["RunResult", "RunTask", "execute", "execute_batch"]
 
 
 @dataclass(frozen=True)
@@ -58,28 +57,6 @@ class RunResult:
     kpis: dict[str, float]
     series: dict[str, np.ndarray]
     seconds: float
-
-
-def comparison_tasks(params: Params, strategies: list[str], replications: int,
-                     experiment: str = "compare", context: int = 0) -> list[RunTask]:
-    """Tasks for a paired comparison: every strategy on every replication's seed.
-
-    Args:
-        params: Base parameters (the scenario); ``run.seed`` is the root seed.
-        strategies: Strategy names.
-        replications: Number of replications.
-        experiment: Experiment name for the results.
-        context: Context index.
-    """
-    root = params.run.seed
-    tasks = []
-    for strategy in strategies:
-        for replication in range(replications):
-            seed = derive_seed(root, context, replication)
-            values = params.replace({"strategy.name": strategy, "run.seed": seed}).values
-            tasks.append(RunTask(experiment, params.scenario.name, context, strategy,
-                                 replication, seed, values))
-    return tasks
 
 
 def execute(task: RunTask) -> RunResult:

@@ -10,7 +10,6 @@ pair is left out of a difference when either of its values is NaN.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,9 @@ from sim.engine.metrics import RUN_KPIS, RunKpi
 from sim.experiments.results import atomic_write
 from sim.report.statistics import NAN, share_better, t_interval, welch_interval
 
-__all__ = ["beats_matrix", "context_runs", "kpi_values", "kpi_verdict", "make_figures",
-           "paired_values", "summarise", "verdicts", "write_report", "write_summary_csv"]
+__all__ = ["beats_matrix", "context_runs", "kpi_values", "kpi_verdict", "paired_values",
+           "summarise", "verdicts", "write_summary_csv"]
+
 
 _RUN = {k.name: k for k in RUN_KPIS}
 _COMPARISON = ("diff_mean", "diff_sd", "diff_ci_low", "diff_ci_high", "p_beats_reference",
@@ -205,43 +205,3 @@ def write_summary_csv(summary: pa.Table, path: Path) -> Path:
     """Write the summary table as CSV (atomically); NaN is written as ``nan``."""
     atomic_write(path, lambda p: pacsv.write_csv(summary, p))
     return path
-
-
-def make_figures(runs: pa.Table, timeseries: pa.Table, summary: pa.Table, out_dir: Path,
-                 reference: str) -> list[Path]:
-    """Draw ``timeseries.png``, ``paired_differences.png`` and ``kpis.png`` into ``out_dir``.
-
-    Only context 0 is drawn. See :func:`sim.report.figures.make_figures`; matplotlib is imported on
-    the first call, not when this module is imported.
-    """
-    from sim.report import figures
-
-    return figures.make_figures(runs, timeseries, summary, out_dir, reference)
-
-
-def write_report(runs: pa.Table, timeseries: pa.Table, manifest: Mapping[str, Any],
-                 out_dir: Path, reference: str) -> dict[str, Path]:
-    """Write ``summary.csv``, ``figures/*.png`` and ``report.md`` into ``out_dir``.
-
-    Args:
-        runs: One row per run.
-        timeseries: One row per run and week.
-        manifest: The results folder's manifest (missing keys are tolerated).
-        out_dir: The results folder.
-        reference: Strategy the others are compared with.
-
-    Returns:
-        Paths by name: ``summary``, ``timeseries``, ``paired_differences``, ``kpis``, ``report``.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    summary = summarise(runs, reference)
-    paths = {"summary": write_summary_csv(summary, out_dir / "summary.csv")}
-    for path in make_figures(runs, timeseries, summary, out_dir / "figures", reference):
-        paths[path.stem] = path
-    from sim.report.text import render_report
-
-    text = render_report(runs, timeseries, summary, verdicts(summary, runs), manifest, reference)
-    report = out_dir / "report.md"
-    atomic_write(report, lambda p: p.write_text(text, encoding="utf-8"))
-    paths["report"] = report
-    return paths

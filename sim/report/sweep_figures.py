@@ -1,6 +1,7 @@
 """Figures of a sweep: the phase diagram of winners, KPIs along one axis, sensitivity indices.
 
-Drawn like :mod:`sim.report.figures`: on :class:`matplotlib.figure.Figure` with the Agg canvas (never
+Drawn like :mod:`sim.report.figures`: on :class:`matplotlib.figure.Figure` with the Agg canvas
+(never
 pyplot), and saved without software or time stamps, so the same data gives the same PNG bytes.
 :mod:`sim.report.sweep` imports this module only when it draws, so importing the report module
 does not load matplotlib.
@@ -22,9 +23,10 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import PercentFormatter
 
 from sim.engine.metrics import RUN_KPIS
+from sim.report.contexts import context_cells
 from sim.report.figures import DPI, STYLE, save_png
+from sim.report.formats import format_level, is_number, margin
 from sim.report.statistics import CONFIDENCE_TEXT
-from sim.report.sweep import context_cells, format_level, is_number, margin
 
 __all__ = ["make_sweep_figures"]
 

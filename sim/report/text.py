@@ -10,11 +10,21 @@ import numpy as np
 import pyarrow as pa
 
 from sim.engine.metrics import RUN_KPIS, RunKpi
+from sim.experiments.design import SMALL_VS_WIDE
+from sim.experiments.manifest import Manifest
+from sim.report.formats import (
+    format_change,
+    format_span,
+    format_value,
+    markdown_table,
+    percent,
+    table_row,
+)
 from sim.report.statistics import CONFIDENCE_TEXT, share_better, t_interval
 from sim.report.summary import context_runs, kpi_values, paired_values
 
-__all__ = ["common_seeds", "dig", "format_change", "format_number", "format_span",
-           "format_value", "head_to_head", "markdown_table", "render_report", "verdict_sentence"]
+__all__ = ["common_seeds", "head_to_head", "render_report", "verdict_sentence",
+           "versions_text"]
 
 
 _PHRASES = {
@@ -27,56 +37,6 @@ _PHRASES = {
 _PROFILE = {"lurker_share": 0.90, "contributor_share": 0.09, "champion_share": 0.01}
 _CYCLES = ("value_immediate", "value_potential", "value_applied", "value_realised",
            "value_reframing")
-
-
-def format_number(x: float, unit: str, signed: bool = False) -> str:
-    """A number in its unit's format: shares in %, scores with 3 decimals, others with 1."""
-    if x is None or not math.isfinite(x):
-        return "n/a"
-    scale, digits = (100.0, 1) if unit == "share" else (1.0, 3 if unit == "score" else 1)
-    return f"{x * scale:{'+' if signed else ''}.{digits}f}"
-
-
-def format_value(x: float, unit: str) -> str:
-    """A value: ``77.8%``, ``0.512``, ``31.0``."""
-    text = format_number(x, unit)
-    return text + "%" if unit == "share" and text != "n/a" else text
-
-
-def format_change(x: float, unit: str) -> str:
-    """A difference: ``+55.0 points``, ``-3.2 weeks``, ``+0.120``."""
-    text = format_number(x, unit, signed=True)
-    suffix = {"share": " points", "weeks": " weeks"}.get(unit, "")
-    return text + suffix if text != "n/a" else text
-
-
-def format_span(low: float, high: float, unit: str, signed: bool = False) -> str:
-    """An interval: ``76.9–78.7%``, or ``+53.1 to +56.9`` for differences and negatives."""
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return "n/a"
-    if signed or low < 0:
-        return f"{format_number(low, unit, signed)} to {format_number(high, unit, signed)}"
-    return f"{format_number(low, unit)}–{format_value(high, unit)}"
-
-
-def _cells(*cells: str) -> str:
-    """One Markdown table row."""
-    return "| " + " | ".join(cells) + " |"
-
-
-def markdown_table(header: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table."""
-    return "\n".join([_cells(*header), _cells(*["---"] * len(header))]
-                     + [_cells(*r) for r in rows])
-
-
-def dig(data: Any, *keys: str) -> Any:
-    """``data[k1][k2]...``, or None where a key or level is missing."""
-    for key in keys:
-        if not isinstance(data, Mapping) or key not in data:
-            return None
-        data = data[key]
-    return data
 
 
 def verdict_sentence(v: dict[str, Any], weeks: str) -> str:
@@ -137,7 +97,7 @@ def _headline_row(row: dict, unit: str, reference: str) -> list[str]:
     p = row["p_beats_reference"]
     return [*cells, f"{format_change(row['diff_mean'], unit)} "
             f"[{format_span(row['diff_ci_low'], row['diff_ci_high'], unit, signed=True)}]",
-            f"{100 * p:.0f}%" if math.isfinite(p) else "n/a"]
+            percent(p)]
 
 
 def _clear(row: dict | None) -> bool:
@@ -222,94 +182,100 @@ def _pairing_section(rows: list[dict], runs: pa.Table, reference: str) -> str:
     return "## Pairing\n\n" + text
 
 
-def _how_section(runs: pa.Table, manifest: Mapping[str, Any], name: str, weeks: str) -> str:
+def versions_text(manifest: Manifest) -> str | None:
+    """The package versions of a manifest in one line: ``mesa 3.5.1, numpy 2.1.3, ...``."""
+    versions = manifest.provenance.get("versions")
+    if isinstance(versions, Mapping):
+        return ", ".join(f"{k} {v}" for k, v in versions.items())
+    return versions
+
+
+def _how_section(runs: pa.Table, manifest: Manifest, weeks: str) -> str:
     """What was run, with which seeds and versions, from the manifest and the runs."""
     first = context_runs(runs, 0)
-    versions = dig(manifest, "versions")
-    wall = next((w for w in (dig(manifest, "wall_time_s"), dig(manifest, "timings_s", "wall"),
-                             dig(manifest, "timings_s", "wall_s"),
-                             dig(manifest, "timings_s", "total_s")) if w is not None), None)
+    wall = manifest.wall_seconds
+    scenario_file = manifest.scenario.get("file")
     items = {
-        "Scenario": f"{name}" + (f" (`{f}`)" if (f := dig(manifest, "scenario", "file")) else ""),
+        "Scenario": _scenario_name(runs, manifest)
+        + (f" (`{scenario_file}`)" if scenario_file else ""),
         "Strategies": ", ".join(dict.fromkeys(first["strategy"].to_pylist())),
         "Replications": f"{len(set(first['replication'].to_pylist()))} per strategy",
         "Contexts": str(len(set(runs["context"].to_pylist()))),
-        "Root seed": dig(manifest, "root_seed") if dig(manifest, "root_seed") is not None
-        else dig(manifest, "seed"),
+        "Root seed": manifest.root_seed,
         "Weeks simulated": weeks,
-        "Employees": dig(manifest, "parameters", "org", "employees"),
-        "Versions": ", ".join(f"{k} {v}" for k, v in versions.items())
-        if isinstance(versions, Mapping) else versions,
-        "Git commit": dig(manifest, "git_commit"),
-        "Wall time": f"{float(wall):.1f} s" if isinstance(wall, int | float) else wall,
-        "Created (UTC)": dig(manifest, "created_utc"),
+        "Employees": manifest.parameters.get("org", {}).get("employees"),
+        "Versions": versions_text(manifest),
+        "Git commit": manifest.provenance.get("git_commit"),
+        "Wall time": f"{wall:.1f} s" if wall is not None else None,
+        "Created (UTC)": manifest.provenance.get("created_utc"),
     }
     lines = [f"- **{k}**: {v}" for k, v in items.items() if v is not None]
     return ("## How this was run\n\n" + "\n".join(lines) + "\n\nThe seed of every run is in "
             "`runs.parquet`; all statistics are in `summary.csv`.")
 
 
-def _scenario_name(runs: pa.Table, manifest: Mapping[str, Any]) -> str:
+def _scenario_name(runs: pa.Table, manifest: Manifest) -> str:
     """The scenario's name from the manifest, else from the runs."""
-    scenario = dig(manifest, "scenario")
-    name = dig(scenario, "name") if isinstance(scenario, Mapping) else scenario
+    name = manifest.scenario.get("name")
     if not name and "scenario" in runs.column_names and runs.num_rows:
         name = runs["scenario"][0].as_py()
     return str(name or "unnamed scenario")
 
 
-SMALL, WIDE = "small_groups_first", "org_wide_first"
+def head_to_head(runs: pa.Table, weeks: str, pair: tuple[str, str]) -> str:
+    """The section that sets two strategies against each other pair by pair.
 
-
-def head_to_head(runs: pa.Table, weeks: str, small: str = SMALL, wide: str = WIDE) -> str:
-    """The section "Start small or start wide?": the two strategies compared pair by pair.
-
-    Returns an empty string when either strategy is missing from context 0.
+    Titled "Start small or start wide?" for
+    :data:`~sim.experiments.design.SMALL_VS_WIDE`, "`A` or `B`?" otherwise. Returns an empty string
+    when either strategy is missing from context 0.
     """
+    a, b = pair
     first = context_runs(runs, 0)
     present = set(first["strategy"].to_pylist())
-    if not {small, wide} <= present:
+    if not {a, b} <= present or a == b:
         return ""
-    lines, wins = [], {small: [], wide: [], None: []}
+    lines, wins = [], {a: [], b: [], None: []}
     for kpi in (k for k in RUN_KPIS if k.headline):
         values = kpi_values(first, kpi.name)
-        diff = paired_values(values[small], values[wide])
+        diff = paired_values(values[a], values[b])
         mean, _, low, high = t_interval(diff)
-        p_small = share_better(diff, kpi.better)
+        p_a = share_better(diff, kpi.better)
         clear = not (math.isnan(low) or low <= 0 <= high)
-        small_better = (mean > 0) == (kpi.better == "higher")
-        winner = (small if small_better else wide) if clear else None
+        a_better = (mean > 0) == (kpi.better == "higher")
+        winner = (a if a_better else b) if clear else None
         wins[winner].append(kpi.label.lower())
-        lines.append(_cells(kpi.label, f"`{winner}`" if winner else "no clear winner",
-                            f"{format_change(mean, kpi.unit)} "
-                            f"[{format_span(low, high, kpi.unit, True)}]",
-                            f"{p_small:.0%}" if not math.isnan(p_small) else "—"))
+        lines.append(table_row(kpi.label, f"`{winner}`" if winner else "no clear winner",
+                               f"{format_change(mean, kpi.unit)} "
+                               f"[{format_span(low, high, kpi.unit, True)}]",
+                               f"{p_a:.0%}" if not math.isnan(p_a) else "—"))
     summary = []
-    for name in (small, wide):
+    for name in (a, b):
         if wins[name]:
             summary.append(f"`{name}` wins on {', '.join(wins[name])}")
     if wins[None]:
         summary.append(f"neither wins clearly on {', '.join(wins[None])}")
-    header = (f"| KPI | Winner | Difference small − wide [{CONFIDENCE_TEXT} CI] | "
-              f"P(`{small}` does better) |\n| --- | --- | --- | --- |")
-    return ("## Start small or start wide?\n\n"
+    small_wide = tuple(pair) == SMALL_VS_WIDE
+    title = "Start small or start wide?" if small_wide else f"`{a}` or `{b}`?"
+    difference = "small − wide" if small_wide else f"{a} − {b}"
+    header = (f"| KPI | Winner | Difference {difference} [{CONFIDENCE_TEXT} CI] | "
+              f"P(`{a}` does better) |\n| --- | --- | --- | --- |")
+    return (f"## {title}\n\n"
             f"Paired over the same replications, after {weeks} weeks: "
             + "; ".join(summary) + ".\n\n" + header + "\n" + "\n".join(lines))
 
 
 def render_report(runs: pa.Table, timeseries: pa.Table, summary: pa.Table,
-                  verdict_list: list[dict[str, Any]], manifest: Mapping[str, Any],
-                  reference: str) -> str:
-    """The text of ``report.md`` (context 0 only; ``summary.csv`` holds every context)."""
+                  verdict_list: list[dict[str, Any]], manifest: Manifest) -> str:
+    """The text of ``report.md`` of one context (``summary.csv`` holds every context)."""
+    reference = manifest.reference
     rows = [r for r in summary.to_pylist() if r["context"] == 0]
     index = {(r["kpi"], r["strategy"]): r for r in rows}
     strategies = list(dict.fromkeys(r["strategy"] for r in rows))
     steps = timeseries["step"].to_numpy() if timeseries.num_rows else np.array([])
-    weeks = str(int(steps.max())) if steps.size else str(dig(manifest, "steps") or "n/a")
-    name = _scenario_name(runs, manifest)
+    weeks = str(int(steps.max())) if steps.size else str(manifest.steps)
     contexts = len(set(runs["context"].to_pylist()))
     intro = " ".join(filter(None, [
-        dig(manifest, "parameters", "scenario", "description"),
+        manifest.parameters.get("scenario", {}).get("description"),
         f"{len(strategies)} strategies over {weeks} weeks, compared with `{reference}`.",
         f"This report covers context 0 of {contexts}." if contexts > 1 else ""]))
     figures = "\n\n".join(f"![{alt}](figures/{file})" for alt, file in (
@@ -317,14 +283,14 @@ def render_report(runs: pa.Table, timeseries: pa.Table, summary: pa.Table,
         (f"Paired differences vs {reference}", "paired_differences.png"),
         ("Headline KPIs per strategy", "kpis.png")))
     sections = [
-        f"# Strategy comparison: {name}", intro,
+        f"# Strategy comparison: {_scenario_name(runs, manifest)}", intro,
         "## Verdict\n\n" + (" ".join(verdict_sentence(v, weeks) for v in verdict_list)
                              or "No headline KPI could be compared."),
-        head_to_head(runs, weeks),
+        head_to_head(runs, weeks, tuple(manifest.contrast)) if manifest.contrast else "",
         _headline_section(index, strategies, reference),
         *_other_sections(index, strategies, reference),
         _pairing_section(rows, runs, reference),
         "## Figures\n\n" + figures,
-        _how_section(runs, manifest, name, weeks),
+        _how_section(runs, manifest, weeks),
     ]
-    return "\n\n".join(sections) + "\n"
+    return "\n\n".join(s for s in sections if s) + "\n"

@@ -1,8 +1,9 @@
 """Validation checks: published results set against the engine's runs of an experiment.
 
-Each check belongs to one experiment under ``experiments/validation/`` (by experiment name) and
-turns its stored runs into :class:`Claim` rows — the source, the published claim, our number,
-the tolerance, pass or fail — plus a figure that overlays the published values and ours.
+An experiment declares the checks its results must pass (``checks`` in its file, recorded in the
+manifest); each check turns its stored runs into :class:`Claim` rows — the source, the published
+claim, our number, the tolerance, pass or fail — plus a figure that overlays the published
+values and ours.
 ``orglearn sweep`` writes them to ``validation.md`` and ``figures/validation.png`` in the results
 folder; ``orglearn reproduce`` fails when a claim fails.
 
@@ -18,6 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from sim.experiments.manifest import Manifest
 from sim.experiments.results import atomic_write
 from sim.validation.common import Claim
 from sim.validation.contagion import bass, bass_closed_form, centola, watts
@@ -46,11 +48,20 @@ CHECKS: dict[str, Callable[[pa.Table, pa.Table, dict[str, Any], Path], list[Clai
 }
 
 
-def run_checks(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+def run_checks(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
                out: Path) -> list[Claim] | None:
-    """The claims of the experiment's check, or ``None`` if it has none."""
-    check = CHECKS.get(manifest.get("name", ""))
-    return None if check is None else check(runs, timeseries, manifest, out)
+    """The claims of the checks the experiment declares (``checks``), or ``None`` if none.
+
+    Raises:
+        ValueError: If the manifest names a check that does not exist.
+    """
+    if not manifest.checks:
+        return None
+    unknown = [name for name in manifest.checks if name not in CHECKS]
+    if unknown:
+        raise ValueError(f"unknown validation check {unknown[0]!r}; known: {', '.join(CHECKS)}")
+    return [claim for name in manifest.checks
+            for claim in CHECKS[name](runs, timeseries, manifest, out)]
 
 
 def write_validation(claims: list[Claim], out: Path, name: str) -> Path:

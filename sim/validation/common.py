@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from sim.experiments.manifest import Manifest
 from sim.experiments.results import atomic_write
 from sim.report.statistics import t_interval
 
@@ -57,9 +57,9 @@ def weekly_by_run(timeseries: pa.Table, kpi: str, context: int) -> np.ndarray:
     return table
 
 
-def axis_values(manifest: dict[str, Any], key: str) -> list:
+def axis_values(manifest: Manifest, key: str) -> list:
     """The values of one grid axis of the experiment, in context order along that axis."""
-    return [value for axis, values in manifest["axes"] if axis == key for value in values]
+    return [value for axis, values in manifest.axes if axis == key for value in values]
 
 
 def paired(a: np.ndarray, b: np.ndarray) -> str:

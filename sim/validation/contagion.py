@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from math import lgamma
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
+from sim.experiments.manifest import Manifest
 from sim.report.statistics import t_interval
 from sim.validation.common import (
     Claim,
@@ -33,12 +33,12 @@ def bass_closed_form(t: np.ndarray, p: float, q: float) -> np.ndarray:
     return (1.0 - decay) / (1.0 + (q / p) * decay)
 
 
-def bass(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+def bass(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
          out: Path) -> list[Claim]:
     """Bass (1969): the mean adoption curve against the closed form, every week."""
-    participation = manifest["parameters"]["participation"]
+    participation = manifest.parameters["participation"]
     p, q = participation["spontaneous_join_rate"], participation["imitation_rate"]
-    launch = manifest["parameters"]["strategy"]["launch_week"]
+    launch = manifest.parameters["strategy"]["launch_week"]
     ours = weekly_mean(timeseries, "participating_share")
     weeks = np.arange(ours.size)
     published = bass_closed_form(np.clip(weeks - launch + 1, 0, None), p, q)
@@ -55,7 +55,7 @@ def bass(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
         "largest gap <= 0.02", error <= 0.02)]
 
 
-def centola(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+def centola(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
             out: Path) -> list[Claim]:
     """Centola (2010): further and faster on the clustered network than on the random one."""
     clustered, random = (by_context(runs, c) for c in (0, 1))
@@ -123,12 +123,12 @@ def watts_window(phi: float, z_max: float = 30.0) -> tuple[float, float]:
             root(grid[edges[-1]], grid[edges[-1] + 1]))
 
 
-def watts(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+def watts(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
           out: Path) -> list[Claim]:
     """Watts (2002): global cascades from one seed inside the cascade window, none outside."""
-    phi = float(manifest["parameters"]["participation"]["threshold_mean"])
+    phi = float(manifest.parameters["participation"]["threshold_mean"])
     low, high = watts_window(phi)
-    degrees = [value for key, values in manifest["axes"] if key == "org.informal_degree"
+    degrees = [value for key, values in manifest.axes if key == "org.informal_degree"
                for value in values]
     frequency = np.array([float((by_context(runs, c)["reach_participating"] > 0.5).mean())
                           for c in range(len(degrees))])

@@ -12,11 +12,11 @@ on our paired runs.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
+from sim.experiments.manifest import Manifest
 from sim.report.statistics import t_interval
 from sim.validation.common import Claim, Panel, axis_values, paired, plot_panels, weekly_by_run
 
@@ -29,7 +29,7 @@ EARLY_WEEK = 5
 _NAMES = {2: "linear", 4: "lattice (4 neighbours)"}
 
 
-def lazer_friedman(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+def lazer_friedman(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
                    out: Path) -> list[Claim]:
     """Early lead, crossover, long-run ranking and paired contests, linear vs connected."""
     degrees = axis_values(manifest, "org.informal_degree")

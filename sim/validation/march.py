@@ -8,11 +8,11 @@ fast and slow learners), ``march-1991-turnover`` (Figure 4) and ``march-1991-tur
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
+from sim.experiments.manifest import Manifest
 from sim.report.statistics import welch_interval
 from sim.validation.common import (
     Claim,
@@ -44,7 +44,7 @@ MARCH_SOURCE = ("March (1991), Organization Science 2(1), Fig. 1, as recreated b
                 "(Mac13kW/March_1991_Original, 10,000 replications)")
 
 
-def march(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+def march(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
           out: Path) -> list[Claim]:
     """March (1991) Figure 1: equilibrium code knowledge by p1 and p2, and its orderings."""
     p1 = runs["knowledge.socialisation_rate"].to_numpy()
@@ -52,7 +52,7 @@ def march(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
     value = runs["value_potential"].to_numpy().astype(float)
     ours = {b: np.array([value[(np.isclose(p1, a)) & (np.isclose(p2, b))].mean()
                          for a in MARCH_P1]) for b in MARCH_FIGURE_1}
-    organisations = int(manifest["parameters"]["org"]["divisions"]) * manifest["replications"]
+    organisations = int(manifest.parameters["org"]["divisions"]) * manifest.replications
     claims = []
     for b, published in MARCH_FIGURE_1.items():
         gap = np.abs(ours[b] - np.array(published))
@@ -108,12 +108,12 @@ def _means_by(runs: pa.Table, key: str, kpi: str, values: list, where=None) -> n
     return np.array([kpis[mask & np.isclose(axis, v)].mean() for v in values])
 
 
-def march_learners(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+def march_learners(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
                    out: Path) -> list[Claim]:
     """Figures 2-3: fast and slow learners mixed; equilibrium code and period-20 knowledge."""
     shares = axis_values(manifest, "knowledge.fast_learner_share")
-    n = int(manifest["parameters"]["org"]["employees"]) // int(
-        manifest["parameters"]["org"]["divisions"])
+    n = int(manifest.parameters["org"]["employees"]) // int(
+        manifest.parameters["org"]["divisions"])
     fast_count = np.array([round(s * n) for s in shares])
     equilibrium = _means_by(runs, "knowledge.fast_learner_share", "value_potential", shares)
     at = {kpi: np.array([weekly_mean(timeseries, kpi, c)[PERIOD]
@@ -168,7 +168,7 @@ def march_learners(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any
     return claims
 
 
-def march_turnover(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+def march_turnover(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
                    out: Path) -> list[Claim]:
     """Figure 4: period-20 code knowledge against turnover, slow and fast socialisation."""
     rates = np.array(axis_values(manifest, "environment.turnover"), dtype=float)
@@ -212,7 +212,7 @@ def march_turnover(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any
     return claims
 
 
-def march_turbulence(runs: pa.Table, timeseries: pa.Table, manifest: dict[str, Any],
+def march_turbulence(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
                      out: Path) -> list[Claim]:
     """Figure 5: code knowledge over time in a turbulent world, without and with turnover."""
     rates = axis_values(manifest, "environment.turnover")

@@ -6,15 +6,16 @@ import ipyvuetify as v
 import pytest
 import solara
 
-from sim.dashboard import app
+from sim.dashboard import app, race_tab
+from sim.dashboard import page_state as state
 
 
 @pytest.fixture(autouse=True)
 def fresh_state():
     """The page's state starts from its defaults in every test."""
-    defaults = {app.typed: {}, app.strategy_a: "small_groups_first",
-                app.strategy_b: "org_wide_first", app.bands_on: False,
-                app.replications_text: "20", app.preset_name: "default"}
+    defaults = {state.typed: {}, state.strategy_a: "small_groups_first",
+                state.strategy_b: "org_wide_first", state.bands_on: False,
+                state.replications_text: "20", state.preset_name: "default"}
     for variable, value in defaults.items():
         variable.set(value)
     yield
@@ -82,7 +83,7 @@ def test_an_accepted_value_rebuilds_the_race(rendered):
 
 
 def test_the_same_strategy_twice_is_refused_in_words(rendered):
-    app.strategy_b.set(app.strategy_a.value)
+    state.strategy_b.set(state.strategy_a.value)
     wait_for(lambda: rendered.find(v.Alert).widgets)
     texts = " ".join(str(a.children) for a in rendered.find(v.Alert).widgets)
     assert "Strategy A and B are the same" in texts
@@ -105,7 +106,7 @@ def test_a_slow_frame_never_slows_the_race():
         time.sleep(0.5)
 
     cancel = threading.Event()
-    loop = threading.Thread(target=app._frame_loop,
+    loop = threading.Thread(target=race_tab.frame_loop,
                             args=(race, player, None, layout, slow_draw, cancel))
     loop.start()
     player.play()
@@ -123,8 +124,8 @@ def test_bands_run_in_the_background_and_join_the_verdict(rendered):
     type_into(rendered, "Steps (weeks)", "12")
     wait_for(lambda: "150 people" in rendered.find(
         v.Html, class_="orglearn-organisation").widget.children[0])
-    app.replications_text.set("3")
-    app.bands_on.set(True)
+    state.replications_text.set("3")
+    state.bands_on.set(True)
     button(rendered, "Run to the end").fire_event("click", {})
 
     def verdict() -> str:

@@ -4,7 +4,8 @@ import numpy as np
 
 from sim.dashboard.bands import BandJob, better_direction
 from sim.engine.params import Params
-from sim.experiments.tasks import comparison_tasks, execute
+from sim.experiments.design import Experiment
+from sim.experiments.tasks import execute
 
 PAIR = ("small_groups_first", "org_wide_first")
 
@@ -18,7 +19,7 @@ def test_bands_are_the_comparison_runs_and_their_percentiles():
     job = BandJob(params(), PAIR, replications=4, workers=1).start()
     assert job.wait(120) and job.done and job.error is None
     bands = job.bands()
-    tasks = comparison_tasks(params(), list(PAIR), 4, experiment="dashboard")
+    tasks = Experiment.comparison(params(), list(PAIR), 4, name="dashboard").tasks()
     direct = {(t.strategy, t.replication): execute(t).series for t in tasks}
     kpi = "participating_share"
     for strategy in PAIR:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from sim import LearningModel, Params
-from sim.dashboard import network
+from sim.dashboard import network, network_layout
 from sim.dashboard.network import (
     AGGREGATE_ABOVE,
     COLOUR_BY,
@@ -149,13 +149,13 @@ def test_drawn_ties_are_every_reporting_line_plus_capped_cross_ties(model, layou
     np.testing.assert_array_equal(layout.cross, org.division[a] != org.division[b])
     others = layout.links[(tie_type[a, b] != TIE_REPORTING)]
     assert (org.division[others[:, 0]] != org.division[others[:, 1]]).all()
-    assert len(others) <= max(network.CROSS_LINKS_MAX, org.n // 8)
+    assert len(others) <= max(network_layout.CROSS_LINKS_MAX, org.n // 8)
 
 
 def test_layout_copes_with_too_many_teams(monkeypatch):
     # few units per layout: teams are merged up the hierarchy; with a chain of command
     # (span 1) that does not shrink them, so people are cut into blocks
-    monkeypatch.setattr(network, "UNITS_MAX", 6)
+    monkeypatch.setattr(network_layout, "UNITS_MAX", 6)
     for span in (2, 1):
         org = make_model(200, divisions=2, **{"org.span_of_control": span}).org
         xy = compute_layout(org, 3).xy
@@ -186,7 +186,7 @@ def test_option_is_plain_json_and_draws_everyone_once_in_their_rung(model, layou
         else:
             assert series == ENGAGEMENT_LABELS[engagement[i]]
     # each person at their layout position
-    xy = np.array([drawn[i][1] for i in range(model.org.n)]) / network._UNIT
+    xy = np.array([drawn[i][1] for i in range(model.org.n)]) / network_layout.UNIT
     np.testing.assert_allclose(xy, layout.xy, atol=6e-4)
     legend = legend_names(option)
     assert legend[:5] == list(ENGAGEMENT_LABELS)
@@ -213,7 +213,7 @@ def test_ties_are_silent_lines_on_the_grid_between_the_people_they_join(model, l
     inside, across = ([item["coords"] for item in s["data"]] for s in lines)
     assert len(inside) == np.count_nonzero(~layout.cross)
     assert len(across) == np.count_nonzero(layout.cross)
-    ends = np.array(inside + across) / network._UNIT
+    ends = np.array(inside + across) / network_layout.UNIT
     links = np.concatenate([layout.links[~layout.cross], layout.links[layout.cross]])
     np.testing.assert_allclose(ends, layout.xy[links], atol=6e-4)
 
@@ -233,7 +233,7 @@ def test_each_division_is_labelled_once_above_its_disc(model, layout):
     assert labels["silent"] and labels["label"]["show"] and labels["label"]["formatter"] == "{b}"
     assert [item["name"] for item in labels["data"]] == [f"Division {d}" for d in
                                                          range(model.org.n_divisions)]
-    at = np.array([item["value"] for item in labels["data"]]) / network._UNIT
+    at = np.array([item["value"] for item in labels["data"]]) / network_layout.UNIT
     top = layout.centres + np.column_stack([np.zeros(layout.n_divisions), layout.radius])
     np.testing.assert_allclose(at, top, atol=6e-4)
 

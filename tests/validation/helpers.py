@@ -8,7 +8,7 @@ from typing import Any
 
 from sim.config.experiment_file import load_experiment
 from sim.experiments.design import Experiment, Uncertainty
-from sim.experiments.pipeline import run_sweep
+from sim.experiments.pipeline import run_experiment as run_only
 from sim.validation import Claim, run_checks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,6 +27,5 @@ def scaled(name: str, *, replications: int, overrides: dict[str, Any] | None = N
 
 def claims_for(spec: Experiment, tmp_path: Path) -> list[Claim]:
     """Sweep a (scaled) validation experiment as ``orglearn sweep`` does; return its claims."""
-    outcome = run_sweep(spec, tmp_path / "sweep", workers=2, show_progress=False,
-                        analyse_results=False)
+    outcome = run_only(spec, tmp_path / "sweep", workers=2, show_progress=False)
     return run_checks(outcome.runs, outcome.timeseries, outcome.manifest, tmp_path)

@@ -15,10 +15,14 @@ recreation, repository Mac13kW/March_1991_Original; Chanda & Miller 2019).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from sim.engine.params import Params
 from sim.engine.state import Engagement, State
+
+if TYPE_CHECKING:
+    from sim.engine.params import Params
 
 __all__ = ["code_learning_step"]
 

@@ -9,10 +9,14 @@ Snyder 2002, ch. 4: communities' life cycle; Lancaster 2024: cadence).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from sim.engine.params import Params
 from sim.engine.state import BY_TIES, ORG_WIDE, Engagement, State, Status
+
+if TYPE_CHECKING:
+    from sim.engine.params import Params
 
 __all__ = [
     "enrol",

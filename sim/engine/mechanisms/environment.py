@@ -11,11 +11,15 @@ Each dimension of reality flips with chance ``turbulence`` (p4): knowledge has a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.engine.mechanisms import communities
-from sim.engine.params import Params
 from sim.engine.state import Engagement, State, draw_motivation, draw_thresholds, random_beliefs
+
+if TYPE_CHECKING:
+    from sim.engine.params import Params
 
 __all__ = ["turnover_step", "turbulence_step"]
 
@@ -30,7 +34,7 @@ def turnover_step(state: State, params: Params, rng: np.random.Generator) -> np.
     beliefs = random_beliefs(rng, k, m, params.knowledge.initial_beliefs)
     taught = (world.standards[None, :] != 0) & (rng.random((k, m)) < params.standards.onboarding)
     beliefs = np.where(taught, world.standards[None, :], beliefs).astype(np.int8)
-    motivation = draw_motivation(rng, k, pp.initial_motivation)
+    motivation = draw_motivation(rng, k, pp.initial_motivation, pp.motivation_concentration)
     threshold = draw_thresholds(rng, k, pp.threshold_mean, pp.threshold_sd)
 
     c = state.communities

@@ -31,6 +31,8 @@ direction most proposals point to (no move on a tie), so beliefs stay in {-1, 0,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.engine.mechanisms.sampling import (
@@ -39,8 +41,10 @@ from sim.engine.mechanisms.sampling import (
     sample_neighbour,
     step_toward,
 )
-from sim.engine.params import Params
 from sim.engine.state import Engagement, State
+
+if TYPE_CHECKING:
+    from sim.engine.params import Params
 
 __all__ = ["act", "exchange_step"]
 

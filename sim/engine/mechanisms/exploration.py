@@ -14,10 +14,14 @@ keeps what they had.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from sim.engine.params import Params
 from sim.engine.state import State
+
+if TYPE_CHECKING:
+    from sim.engine.params import Params
 
 __all__ = ["exploration_step"]
 

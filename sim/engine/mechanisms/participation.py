@@ -27,14 +27,24 @@ meetings. Recognition goes to everyone at contributor or above.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.engine.mechanisms import communities
 from sim.engine.mechanisms.sampling import choose_per_row
-from sim.engine.params import Params
 from sim.engine.state import Engagement, State, Status
 
+if TYPE_CHECKING:
+    from sim.engine.params import Params
+
 __all__ = ["participation_step", "joining_hazard", "participating_share"]
+
+BASE_ATTRACTION = 0.01
+"""Weight of a community, on top of its energy, when a member picks the one they turn to this
+week, so that members also turn to (and meet with) a community that has no energy yet: official
+communities start with none. It also sets how strongly energy draws: a community of energy 0.1
+draws eleven times as often as one of energy 0."""
 
 def participating_share(state: State) -> tuple[np.ndarray, np.ndarray]:
     """Trust-weighted share and number of each employee's ties who participate.
@@ -76,15 +86,16 @@ def _slots(pick: np.ndarray, cols: np.ndarray) -> np.ndarray:
 def choose_attendance(state: State, params: Params, rng: np.random.Generator) -> None:
     """Pick the community each participant turns to this week, and whether they meet with it.
 
-    The chance of turning to a community grows with its energy. A member whose community meets
-    attends with chance ``1 - w (1 - motivation (1 - fatigue))``, ``w`` being
-    ``participation.attendance_motivation``. Sets ``week.primary`` and ``week.attending`` (the
-    primary community if it meets this week and they attend, else -1).
+    The chance of turning to one of one's communities is proportional to its energy plus
+    :data:`BASE_ATTRACTION`. A member whose community meets attends with chance
+    ``1 - w (1 - motivation (1 - fatigue))``, ``w`` being ``participation.attendance_motivation``.
+    Sets ``week.primary`` and ``week.attending`` (the primary community if it meets this week and
+    they attend, else -1).
     """
     c, e, week = state.communities, state.employees, state.week
     u_attend = rng.random(e.n)
     cols = np.flatnonzero(c.used)
-    weights = c.members[:, cols] * (c.energy[cols] + 0.01)[None, :]
+    weights = c.members[:, cols] * (c.energy[cols] + BASE_ATTRACTION)[None, :]
     week.primary = _slots(choose_per_row(weights, rng), cols)
     has = week.primary >= 0
     willing = 1.0 - params.participation.attendance_motivation * (

@@ -4,16 +4,20 @@ A division *holds* a practice (a value on a dimension) when more than ``standard
 its employees believe it. When at least ``standards.division_share`` of the divisions hold the
 same practice and it is not already the standard, it becomes the standard on that dimension:
 one-off local experiments become company standards (reframing value, Wenger, Trayner & de Laat
-2011). Standards are then taught to everyone (:mod:`sim.engine.mechanisms.exchange`) and to newcomers
-(:mod:`sim.engine.mechanisms.environment`).
+2011). Standards are then taught to everyone (:mod:`sim.engine.mechanisms.exchange`) and to
+newcomers (:mod:`sim.engine.mechanisms.environment`).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from sim.engine.params import Params
 from sim.engine.state import State
+
+if TYPE_CHECKING:
+    from sim.engine.params import Params
 
 __all__ = ["division_practice", "standards_step"]
 

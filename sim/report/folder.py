@@ -1,0 +1,52 @@
+"""The report of a results folder, written from its runs and manifest.
+
+One entry point for ``orglearn compare``, ``orglearn sweep`` and ``orglearn report``: every
+folder gets ``summary.csv`` (per context, KPI and strategy, with the paired comparison to the
+reference); a folder of one context (a strategy comparison) gets the comparison report and its
+figures (:mod:`sim.report.text`, :mod:`sim.report.figures`), a folder of many contexts the
+sweep report (:mod:`sim.report.sweep`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from sim.experiments.manifest import Manifest
+from sim.experiments.results import atomic_write
+from sim.report import figures
+from sim.report.summary import summarise, verdicts, write_summary_csv
+from sim.report.sweep import write_sweep_report
+from sim.report.text import render_report
+
+__all__ = ["write_report"]
+
+
+def write_report(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
+                 out_dir: Path) -> dict[str, Path]:
+    """Write ``summary.csv``, the figures and ``report.md`` of a results folder.
+
+    Args:
+        runs: One row per run.
+        timeseries: One row per run and week.
+        manifest: The folder's manifest (its reference, contrast, KPIs and design).
+        out_dir: The results folder.
+
+    Returns:
+        Paths by name: ``summary``, one per figure, ``report``, and for many contexts
+        ``winners`` and, for Sobol' and Morris designs, ``sensitivity``.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary = summarise(runs, manifest.reference)
+    paths = {"summary": write_summary_csv(summary, out_dir / "summary.csv")}
+    if len(set(runs["context"].to_pylist())) > 1:
+        return paths | write_sweep_report(runs, summary, manifest, out_dir)
+    for path in figures.make_figures(runs, timeseries, summary, out_dir / "figures",
+                                     manifest.reference):
+        paths[path.stem] = path
+    text = render_report(runs, timeseries, summary, verdicts(summary, runs), manifest)
+    report = out_dir / "report.md"
+    atomic_write(report, lambda p: p.write_text(text, encoding="utf-8"))
+    paths["report"] = report
+    return paths
