@@ -331,11 +331,12 @@ def validate(files: Annotated[list[Path], typer.Argument(
         help="Scenario or experiment files.")]) -> None:
     """Check scenario and experiment files; print 'ok' per file or the first problem."""
     from sim.config.experiment_file import load_experiment
+    from sim.config.scenario import read_toml
     from sim.engine.limits import check_run_memory
 
     for path in files:
-        is_experiment = path.suffix == ".toml" and path.is_file() and (
-            "[experiment]" in path.read_text(encoding="utf-8", errors="replace"))
+        is_experiment = (path.suffix == ".toml" and path.is_file()
+                         and "experiment" in read_toml(path))  # an [experiment] table
         if is_experiment:
             spec = load_experiment(path)
             typer.echo(f"{path}: ok ({spec.run_count()} runs)")

@@ -333,6 +333,23 @@ def test_validate_exits_2_on_a_bad_file(cli, bad_dir):
     assert re.search(rf"{re.escape(DEFAULT)}\S*\s+ok", result.stdout), result.stdout
 
 
+def test_validate_tells_experiments_by_their_table_not_their_text(tmp_path, capsys):
+    # In process, to save a process start.
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text("# Used by the [experiment] files next to it.\n"
+                        + (ROOT / DEFAULT).read_text(encoding="utf-8"), encoding="utf-8")
+    experiment = tmp_path / "experiment.toml"
+    experiment.write_text('[experiment]\nname = "t"\ndescription = "A test."\n'
+                          'scenario = "scenario.toml"\ndesign = "grid"\nreplications = 2\n'
+                          'seed = 1\n\n[levers]\nstrategies = ["org_wide_first"]\n',
+                          encoding="utf-8")
+    with pytest.raises(SystemExit) as info:
+        main(["validate", str(scenario), str(experiment)])
+    out, err = capsys.readouterr()
+    assert info.value.code == 0, err
+    assert f"{scenario}: ok\n" in out and f"{experiment}: ok (2 runs)" in out
+
+
 def test_list_strategies_names_every_strategy_with_its_summary(cli):
     result = cli.results["list-strategies"]
     assert result.returncode == 0, result.stderr

@@ -4,20 +4,25 @@ import math
 import shutil
 import subprocess
 import sys
+import textwrap
+import tomllib
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from sim.config.experiment_file import load_experiment
+import sim.config.experiment_file as experiment_file
+from sim.config.experiment_file import ANY, KEYS, TABLES, format_help, load_experiment
 from sim.engine.metrics import RUN_KPIS
 from sim.engine.rng import derive_seed
 from sim.errors import ParameterError, ScenarioError
-from sim.experiments.design import Experiment
+from sim.experiments.design import SMALL_VS_WIDE, Experiment
+from sim.validation import CHECKS
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "experiments").glob("*.toml"))
+VALIDATION = sorted((ROOT / "experiments" / "validation").glob("*.toml"))
 DEFAULT_SCENARIO = ROOT / "scenarios" / "default.toml"
 
 BASE = {
@@ -325,6 +330,18 @@ BAD = [
      "uncertainties.participation.threshold_mean", "", "at most 1"),
     ("relation broken by an override", variant(overrides={"org.informal_degree": 5}),
      "overrides.org.informal_degree", "5", "even"),
+    ("contrast is the reference", variant(experiment__reference="org_wide_first",
+                                          experiment__contrast="org_wide_first"),
+     "experiment.contrast", "'org_wide_first'",
+     "other than experiment.reference: small_groups_first"),
+    ("contrast not compared", variant(experiment__contrast="leader_cascade"),
+     "experiment.contrast", "'leader_cascade'", "levers.strategies other than"),
+    ("contrast not a name", variant(experiment__contrast=["org_wide_first"]),
+     "experiment.contrast", "['org_wide_first']", "one of levers.strategies"),
+    ("unknown check", variant(experiment__checks=["centola-2010", "centola-2011"]),
+     "experiment.checks", "'centola-2011'", ", ".join(CHECKS)),
+    ("checks not a list", variant(experiment__checks="centola-2010"),
+     "experiment.checks", "'centola-2010'", "a non-empty list of distinct names"),
 ]
 
 
@@ -376,3 +393,98 @@ def test_shared_seeds_give_every_context_the_seeds_of_context_zero(tmp_path):
 def test_shared_seeds_must_be_true_or_false(tmp_path):
     with pytest.raises(ParameterError, match="experiment.shared_seeds = 'yes'"):
         load_experiment(write(tmp_path, variant(experiment__shared_seeds="yes")))
+
+
+# --- contrast and checks -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("strategies, reference, contrast", [
+    (["small_groups_first", "org_wide_first"], "org_wide_first", SMALL_VS_WIDE),
+    (["small_groups_first", "org_wide_first"], "small_groups_first", SMALL_VS_WIDE),
+    (["small_groups_first", "org_wide_first"], None, SMALL_VS_WIDE),  # reference: the first
+    (["org_wide_first", "leader_cascade", "small_groups_first"], "org_wide_first",
+     SMALL_VS_WIDE),
+    (["none", "small_groups_first", "org_wide_first"], None, SMALL_VS_WIDE),  # reference: none
+    (["small_groups_first", "org_wide_first", "leader_cascade"], "leader_cascade",
+     SMALL_VS_WIDE),
+    (["small_groups_first", "leader_cascade"], "small_groups_first", None),
+    (["org_wide_first"], None, None),
+], ids=["wide-reference", "small-reference", "first-reference", "three", "none-reference",
+        "other-reference", "no-wide", "one"])
+def test_contrast_defaults_to_small_versus_wide(tmp_path, strategies, reference, contrast):
+    data = variant(levers__strategies=strategies, experiment__reference=reference)
+    assert load_experiment(write(tmp_path, data)).contrast == contrast
+
+
+def test_an_explicit_contrast_is_set_against_the_reference(tmp_path):
+    strategies = ["small_groups_first", "org_wide_first", "leader_cascade"]
+    e = load_experiment(write(tmp_path, variant(levers__strategies=strategies,
+                                                experiment__reference="org_wide_first",
+                                                experiment__contrast="leader_cascade")))
+    assert e.contrast == ("leader_cascade", "org_wide_first")
+    e = load_experiment(write(tmp_path, variant(experiment__reference="small_groups_first",
+                                                experiment__contrast="org_wide_first"),
+                              "wide.toml"))
+    assert e.contrast == SMALL_VS_WIDE  # the main question keeps its orientation
+
+
+def test_checks_are_read_in_order_and_default_to_none(tmp_path):
+    e = load_experiment(write(tmp_path, variant(experiment__checks=["watts-2002", "bass-1969"])))
+    assert e.checks == ("watts-2002", "bass-1969")
+    assert load_experiment(write(tmp_path, BASE, "plain.toml")).checks == ()
+
+
+@pytest.mark.parametrize("path", VALIDATION, ids=[p.stem for p in VALIDATION])
+def test_validation_experiments_declare_their_check(path):
+    e = load_experiment(path)
+    assert e.checks == (e.name,) and e.name in CHECKS
+
+
+# --- the format, declared ----------------------------------------------------------------------
+
+
+def test_the_format_is_rendered_from_the_declarations_with_every_key():
+    text = format_help()
+    for key in KEYS:
+        shown = [f"{k} = " if key.name != ANY else f'"{k}" = ' for k in
+                 (key.example if key.name == ANY else {key.name: None})]
+        for line in shown:
+            assert f"\n{line}" in text, key.where
+        assert f"# {key.name}: {key.help.split()[0]}" in text, key.where
+    for table in TABLES:
+        assert f"[{table}]" in text
+    assert textwrap.indent(text, "    ") in experiment_file.__doc__
+    assert "a power of 2 for design 'sobol'" in text
+    assert all(name in text for name in CHECKS)
+
+
+def _keys(data: dict) -> set[tuple[str, str]]:
+    return {(table, key) for table, entries in data.items() for key in entries}
+
+
+def _declared(data: dict) -> set[tuple[str, str]]:
+    """The keys of ``data`` that the declarations cover (a schema parameter stands for ANY)."""
+    names = {(k.table, k.name) for k in KEYS}
+    return {(t, k) for t, k in _keys(data) if (t, k) in names or (t, ANY) in names}
+
+
+def test_every_declared_key_is_accepted_and_every_accepted_key_declared(tmp_path):
+    folder = tmp_path / "experiments"
+    folder.mkdir()
+    (tmp_path / "scenarios").mkdir()
+    shutil.copy(DEFAULT_SCENARIO, tmp_path / "scenarios" / "default.toml")
+    example = folder / "example.toml"
+    example.write_text(format_help())
+    data = tomllib.loads(format_help())
+    assert {(k.table, k.name) for k in KEYS if k.name != ANY} <= _keys(data)
+    assert _declared(data) == _keys(data)
+    e = load_experiment(example)  # the example uses every key
+    assert e.contrast == SMALL_VS_WIDE and e.checks == ("centola-2010",)
+    assert len(e.lever_grid) == 2 and e.base.run.steps == 104 and e.samples == 16
+    for path in [*SHIPPED, *VALIDATION]:
+        shipped = tomllib.loads(path.read_text())
+        assert _declared(shipped) == _keys(shipped), path
+    for table in ("experiment", "levers"):
+        data = variant(**{f"{table}__kpi": ["reach_participating"]})
+        with pytest.raises(ParameterError, match=f"{table}.kpi = .* no such"):
+            load_experiment(write(tmp_path, data, f"{table}.toml"))

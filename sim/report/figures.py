@@ -192,4 +192,4 @@ def _dots(ax: Axes, strategies: list[str], points: dict[str, tuple[float, float,
         err = np.array([[max(centre - low, 0.0)], [max(high - centre, 0.0)]]) if known else None
         ax.errorbar([centre], [y], xerr=err, fmt="o", color=colours[strategy], capsize=3)
     ax.set_yticks(range(len(strategies)), strategies)
-    ax.set_ylim(len(strategies) - 0.5, -0.5)
+    ax.set_ylim(max(len(strategies), 1) - 0.5, -0.5)

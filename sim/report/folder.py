@@ -20,7 +20,14 @@ from sim.report.summary import summarise, verdicts, write_summary_csv
 from sim.report.sweep import write_sweep_report
 from sim.report.text import render_report
 
-__all__ = ["write_report"]
+__all__ = ["REPORT_FILES", "write_report"]
+
+REPORT_FILES = ("summary.csv", "report.md", "winners.csv", "sensitivity.csv",
+                "figures/timeseries.png", "figures/paired_differences.png", "figures/kpis.png",
+                "figures/phase_diagram.png", "figures/sweep_lines.png",
+                "figures/sensitivity.png")
+"""Every file a report may write; those this report does not write are removed, so that a
+folder never mixes the report of one shape with figures left from another."""
 
 
 def write_report(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
@@ -38,6 +45,18 @@ def write_report(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
         ``winners`` and, for Sobol' and Morris designs, ``sensitivity``.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    paths = _write(runs, timeseries, manifest, out_dir)
+    written = {p.resolve() for p in paths.values()}
+    for name in REPORT_FILES:
+        stale = out_dir / name
+        if stale.is_file() and stale.resolve() not in written:
+            stale.unlink()
+    return paths
+
+
+def _write(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
+           out_dir: Path) -> dict[str, Path]:
+    """The report of one context (a comparison) or of many (a sweep)."""
     summary = summarise(runs, manifest.reference)
     paths = {"summary": write_summary_csv(summary, out_dir / "summary.csv")}
     if len(set(runs["context"].to_pylist())) > 1:

@@ -276,14 +276,16 @@ def render_report(runs: pa.Table, timeseries: pa.Table, summary: pa.Table,
     contexts = len(set(runs["context"].to_pylist()))
     intro = " ".join(filter(None, [
         manifest.parameters.get("scenario", {}).get("description"),
-        f"{len(strategies)} strategies over {weeks} weeks, compared with `{reference}`.",
+        f"{len(strategies)} strateg{'y' if len(strategies) == 1 else 'ies'} over {weeks} "
+        f"weeks, compared with `{reference}`.",
         f"This report covers context 0 of {contexts}." if contexts > 1 else ""]))
     figures = "\n\n".join(f"![{alt}](figures/{file})" for alt, file in (
         (f"Weekly KPIs with {CONFIDENCE_TEXT} bands", "timeseries.png"),
         (f"Paired differences vs {reference}", "paired_differences.png"),
         ("Headline KPIs per strategy", "kpis.png")))
     sections = [
-        f"# Strategy comparison: {_scenario_name(runs, manifest)}", intro,
+        f"# Strategy comparison: {_scenario_name(runs, manifest)}"
+        + (f" ({manifest.name})" if manifest.command == "sweep" else ""), intro,
         "## Verdict\n\n" + (" ".join(verdict_sentence(v, weeks) for v in verdict_list)
                              or "No headline KPI could be compared."),
         head_to_head(runs, weeks, tuple(manifest.contrast)) if manifest.contrast else "",

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from sim.experiments.manifest import Manifest
-from sim.report.statistics import t_interval
+from sim.report.statistics import CONFIDENCE_TEXT, t_interval
 from sim.validation.common import (
     Claim,
     Panel,
@@ -73,8 +73,8 @@ def centola(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
             f"A behaviour needing reinforcement {text} on a clustered network than on a random "
             "network of the same degree",
             f"clustered {clustered[kpi].mean():.3g}, random {random[kpi].mean():.3g}; paired "
-            f"advantage of clustered {mean:+.3g} (95% CI lower bound {low:+.3g})",
-            "advantage > 0 with 95% confidence", bool(low > 0)))
+            f"advantage of clustered {mean:+.3g} ({CONFIDENCE_TEXT} CI lower bound {low:+.3g})",
+            f"advantage > 0 with {CONFIDENCE_TEXT} confidence", bool(low > 0)))
     weeks = np.arange(int(timeseries["step"].to_numpy().max()) + 1)
     curves = [(label, weeks, weekly_mean(timeseries, "participating_share", context))
               for context, label in ((0, "clustered (ring lattice)"), (1, "random (rewired)"))]

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from sim.experiments.manifest import Manifest
-from sim.report.statistics import t_interval
+from sim.report.statistics import CONFIDENCE_TEXT, t_interval
 from sim.validation.common import Claim, Panel, axis_values, paired, plot_panels, weekly_by_run
 
 __all__ = ["EARLY_WEEK", "lazer_friedman"]
@@ -50,7 +50,7 @@ def lazer_friedman(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
               f"connected {connected[:, EARLY_WEEK].mean():.3f}, linear "
               f"{linear[:, EARLY_WEEK].mean():.3f}; "
               + paired(connected[:, EARLY_WEEK], linear[:, EARLY_WEEK]),
-              "paired difference > 0 with 95% confidence", bool(early_diff[2] > 0)),
+              f"paired difference > 0 with {CONFIDENCE_TEXT} confidence", bool(early_diff[2] > 0)),
         Claim(SOURCE, "The inefficient (linear) network overtakes it and stays ahead",
               f"the linear network's mean is ahead from week {crossover} to the end "
               f"(week {end})", f"a crossover before the last week ({end})",
@@ -58,7 +58,7 @@ def lazer_friedman(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
         Claim(SOURCE, "In the long run the linear network finds better practices",
               f"week {end}: linear {linear[:, end].mean():.3f}, connected "
               f"{connected[:, end].mean():.3f}; " + paired(linear[:, end], connected[:, end]),
-              "paired difference > 0 with 95% confidence", bool(late_diff[2] > 0)),
+              f"paired difference > 0 with {CONFIDENCE_TEXT} confidence", bool(late_diff[2] > 0)),
         Claim(SOURCE, "Paired on the same landscape and starts, the linear network wins most "
               "long-run contests and loses most short-run ones",
               f"linear wins {wins_late:.0%} of the {n} contests at week {end} and "
@@ -92,6 +92,7 @@ def _inverted_u(curves: dict[int, np.ndarray], degrees: list, end: int) -> Claim
         f"At intermediate times the intermediate network (degree {degrees[order[1]]}) does "
         "better than both the linear and the totally connected one",
         f"its mean leads both in {span}; at week {week} by {over_low[0]:+.3f} over linear "
-        f"(95% CI lower bound {over_low[2]:+.3f}) and {over_high[0]:+.3f} over connected "
-        f"({over_high[2]:+.3f})", "both paired differences > 0 with 95% confidence at the "
+        f"({CONFIDENCE_TEXT} CI lower bound {over_low[2]:+.3f}) and {over_high[0]:+.3f} over "
+        f"connected ({over_high[2]:+.3f})",
+        f"both paired differences > 0 with {CONFIDENCE_TEXT} confidence at the "
         "week of its largest lead", bool(leading.size and over_low[2] > 0 and over_high[2] > 0))

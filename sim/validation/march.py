@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from sim.experiments.manifest import Manifest
-from sim.report.statistics import welch_interval
+from sim.report.statistics import CONFIDENCE_TEXT, welch_interval
 from sim.validation.common import (
     Claim,
     Panel,
@@ -190,18 +190,19 @@ def march_turnover(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
         Claim(TURNOVER_QUOTE, "With fast socialisation (p1 = 0.9), modest turnover raises the "
               f"code's knowledge at period {PERIOD}",
               f"p3 = 0: {fast[0]:.3f}; p3 = {rates[best]:g}: {fast[best]:.3f} (difference "
-              f"95% CI [{gain[0]:+.3f}, {gain[1]:+.3f}])",
-              "difference > 0 with 95% confidence", bool(gain[0] > 0)),
+              f"{CONFIDENCE_TEXT} CI [{gain[0]:+.3f}, {gain[1]:+.3f}])",
+              f"difference > 0 with {CONFIDENCE_TEXT} confidence", bool(gain[0] > 0)),
         Claim(TURNOVER_QUOTE + "; too much turnover loses knowledge",
               "Beyond a modest level, more turnover lowers it again",
               f"p3 = {rates[best]:g}: {fast[best]:.3f}; p3 = {rates[-1]:g}: {fast[-1]:.3f} "
-              f"(difference 95% CI [{loss[0]:+.3f}, {loss[1]:+.3f}])",
-              "difference > 0 with 95% confidence", bool(loss[0] > 0)),
+              f"(difference {CONFIDENCE_TEXT} CI [{loss[0]:+.3f}, {loss[1]:+.3f}])",
+              f"difference > 0 with {CONFIDENCE_TEXT} confidence", bool(loss[0] > 0)),
         Claim("March (1991), Fig. 4 (slow socialisation)",
               "With slow socialisation (p1 = 0.1) turnover does not improve the code",
               f"p3 = 0: {slow[0]:.3f}; p3 = {rates[modest].max():g}: {slow[modest[-1]]:.3f}; "
               f"highest at p3 = {rates[int(np.argmax(slow))]:g}",
-              "no turnover rate > 0 does better than p3 = 0 (95% CI of the gain at p3 = "
+              f"no turnover rate > 0 does better than p3 = 0 ({CONFIDENCE_TEXT} CI of the gain "
+              "at p3 = "
               f"{rates[modest].max():g} below 0)",
               bool(np.argmax(slow) == 0 and slow_gain[1] < 0)),
     ]
@@ -232,8 +233,8 @@ def march_turbulence(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
               "knowledge in the long run",
               f"mean over periods {late.start}-{end}: with turnover "
               f"{with_turnover[:, late].mean():.3f}, without {without[:, late].mean():.3f} "
-              f"(difference 95% CI [{sustained[0]:+.3f}, {sustained[1]:+.3f}])",
-              "difference > 0 with 95% confidence", bool(sustained[0] > 0)),
+              f"(difference {CONFIDENCE_TEXT} CI [{sustained[0]:+.3f}, {sustained[1]:+.3f}])",
+              f"difference > 0 with {CONFIDENCE_TEXT} confidence", bool(sustained[0] > 0)),
     ]
     weeks = np.arange(end + 1)
     plot_panels(out, [Panel(
