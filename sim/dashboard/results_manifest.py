@@ -139,7 +139,7 @@ def essentials(data: dict[str, Any]) -> Manifest:
     wall = dig(data, "timings_s", "wall")
     return Manifest(
         command=data["command"],
-        created_utc=_str(data.get("created_utc")),
+        created_utc=_str(dig(data, "provenance", "created_utc")),
         scenario=_str(dig(data, "scenario", "name")),
         source=_str(dig(data, "experiment_file", "file")) or _str(dig(data, "scenario", "file")),
         strategies=strategies,
@@ -150,7 +150,7 @@ def essentials(data: dict[str, Any]) -> Manifest:
         design=_str(data.get("design")),
         root_seed=_int(data.get("root_seed")),
         steps=_int(data.get("steps")),
-        git_commit=_str(data.get("git_commit")),
+        git_commit=_str(dig(data, "provenance", "git_commit")),
         wall_s=float(wall) if isinstance(wall, int | float) and not isinstance(wall, bool)
         else None,
     )

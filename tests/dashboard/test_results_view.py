@@ -63,7 +63,7 @@ def test_default_opens_as_a_compare():
     assert folder.manifest.replications == manifest["replications"] == 20
     assert folder.manifest.runs == 20 * len(manifest["strategies"])
     assert folder.manifest.root_seed == manifest["root_seed"]
-    assert folder.manifest.created_utc == manifest["created_utc"]
+    assert folder.manifest.created_utc == manifest["provenance"]["created_utc"]
     assert folder.report_markdown == (DEFAULT / "report.md").read_text(encoding="utf-8")
 
 
