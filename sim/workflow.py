@@ -58,15 +58,16 @@ def compare(params: Params, strategies: list[str], replications: int, out: Path,
                force=force)
 
 
-def run(experiment: Experiment, out: Path, **options: object) -> Outcome:
-    """Run an experiment (:func:`~sim.experiments.pipeline.run_experiment`) and finish it.
+def run(experiment: Experiment, out: Path, *, workers: int = 1, executor: str = "local",
+        scheduler: str | None = None, resume: bool = False,
+        show_progress: bool | None = None, force: bool = False) -> Outcome:
+    """Run an experiment and finish it: runs, tables and manifest, then report and checks.
 
-    Args:
-        experiment: The experiment.
-        out: Results folder.
-        **options: Passed on to :func:`~sim.experiments.pipeline.run_experiment`.
+    The arguments are those of :func:`~sim.experiments.pipeline.run_experiment`.
     """
-    outcome = run_experiment(experiment, out, **options)  # type: ignore[arg-type]
+    outcome = run_experiment(experiment, out, workers=workers, executor=executor,
+                             scheduler=scheduler, resume=resume, show_progress=show_progress,
+                             force=force)
     outcome.files.update(finish(outcome.runs, outcome.timeseries, outcome.manifest, out))
     return outcome
 

@@ -2,6 +2,7 @@
 
 import builtins
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -45,7 +46,7 @@ def test_the_command_line_says_it_in_one_line(without_salib, tmp_path, capsys):
         'samples = 2\nreplications = 1\nseed = 1\nsteps = 2\n[levers]\nstrategies = ["none"]\n'
         '[uncertainties]\n"org.cross_division_share" = { low = 0.02, high = 0.1 }\n'
         '[overrides]\n"org.employees" = 20\n'
-        % (sys.modules["sim"].__file__.rsplit("/sim/", 1)[0] + "/scenarios/default.toml"))
+        % (Path(__file__).resolve().parents[1] / "scenarios" / "default.toml"))
     with pytest.raises(SystemExit) as exit_info:
         main(["sweep", str(experiment), "--out", str(tmp_path / "out"), "--workers", "1"])
     err = capsys.readouterr().err.strip().splitlines()

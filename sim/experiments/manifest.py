@@ -9,7 +9,7 @@ rather than half-read.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -105,11 +105,11 @@ class Manifest:
            timings_s: dict[str, float | None]) -> Manifest:
         """The manifest of an experiment's runs, made now on this machine."""
         sampler = experiment.sampler
-        if experiment.command == "compare":
+        compare = experiment.command == "compare"
+        if compare:
             rule = COMPARE_SEED_RULE
         else:
             rule = SHARED_SEED_RULE if experiment.shared_seeds else CONTEXT_SEED_RULE
-        compare = experiment.command == "compare"
         scenario_file = experiment.scenario_path if experiment.scenario_path.is_file() else None
         return cls(
             command=experiment.command, name=experiment.name,
@@ -168,13 +168,12 @@ class Manifest:
                                 f"allowed: {SCHEMA_VERSION} (written by another version of "
                                 f"orglearn); {how}")
         names = {f.name for f in fields(cls)}
-        missing = sorted(n for n in names if n not in data and n not in _DEFAULTED)
+        required = {f.name for f in fields(cls)
+                    if f.default is MISSING and f.default_factory is MISSING}
+        missing = sorted(n for n in required if n not in data)
         if missing:
             raise ManifestError(f"{source}: key {missing[0]!r} is missing; {how}")
         return cls(**{k: v for k, v in data.items() if k in names})
-
-
-_DEFAULTED = {"provenance", "executor", "workers", "resumed_runs", "timings_s"}
 
 
 def read_manifest(folder: Path) -> Manifest:
