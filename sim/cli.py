@@ -271,8 +271,9 @@ def sweep(
     _say_moved(outcome.moved_aside)
     ran = outcome.runs.num_rows - outcome.skipped
     resumed = f" ({outcome.skipped} already stored)" if outcome.skipped else ""
+    contexts = len(outcome.manifest.contexts)
     typer.echo(f"{spec.name}: {ran} runs done{resumed}, {outcome.runs.num_rows} in all, "
-               f"{len(outcome.manifest.contexts)} contexts, in "
+               f"{contexts} context{'' if contexts == 1 else 's'}, in "
                f"{time.perf_counter() - started:.1f} s")
     if "report" in outcome.files:
         typer.echo(f"report: {outcome.files['report']}")

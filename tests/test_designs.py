@@ -332,12 +332,18 @@ BAD = [
      "overrides.org.informal_degree", "5", "even"),
     ("contrast is the reference", variant(experiment__reference="org_wide_first",
                                           experiment__contrast="org_wide_first"),
-     "experiment.contrast", "'org_wide_first'",
-     "other than experiment.reference: small_groups_first"),
+     "experiment.contrast", "'org_wide_first'", "other than experiment.reference"),
     ("contrast not compared", variant(experiment__contrast="leader_cascade"),
-     "experiment.contrast", "'leader_cascade'", "levers.strategies other than"),
-    ("contrast not a name", variant(experiment__contrast=["org_wide_first"]),
-     "experiment.contrast", "['org_wide_first']", "one of levers.strategies"),
+     "experiment.contrast", "'leader_cascade'",
+     "levers.strategies: small_groups_first, org_wide_first"),
+    ("contrast a list of one", variant(experiment__contrast=["org_wide_first"]),
+     "experiment.contrast", "['org_wide_first']", "a list of two distinct names"),
+    ("contrast a pair of one", variant(experiment__contrast=["org_wide_first"] * 2),
+     "experiment.contrast", "['org_wide_first', 'org_wide_first']", "two distinct names"),
+    ("contrast pair not compared",
+     variant(experiment__contrast=["small_groups_first", "leader_cascade"]),
+     "experiment.contrast", "['small_groups_first', 'leader_cascade']",
+     "levers.strategies: small_groups_first, org_wide_first"),
     ("unknown check", variant(experiment__checks=["centola-2010", "centola-2011"]),
      "experiment.checks", "'centola-2011'", ", ".join(CHECKS)),
     ("checks not a list", variant(experiment__checks="centola-2010"),
@@ -426,6 +432,17 @@ def test_an_explicit_contrast_is_set_against_the_reference(tmp_path):
                                                 experiment__contrast="org_wide_first"),
                               "wide.toml"))
     assert e.contrast == SMALL_VS_WIDE  # the main question keeps its orientation
+
+
+def test_a_contrast_of_two_names_is_taken_as_given(tmp_path):
+    strategies = ["small_groups_first", "org_wide_first", "leader_cascade"]
+    e = load_experiment(write(tmp_path, variant(
+        levers__strategies=strategies, experiment__reference="org_wide_first",
+        experiment__contrast=["leader_cascade", "small_groups_first"])))
+    assert e.contrast == ("leader_cascade", "small_groups_first")
+    e = load_experiment(write(tmp_path, variant(
+        experiment__contrast=["org_wide_first", "small_groups_first"]), "wide.toml"))
+    assert e.contrast == ("org_wide_first", "small_groups_first")  # as written, wide minus small
 
 
 def test_checks_are_read_in_order_and_default_to_none(tmp_path):

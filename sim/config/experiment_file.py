@@ -72,9 +72,10 @@ class Key:
         table: Its table, one of :data:`TABLES`.
         name: The key; :data:`ANY` for any schema parameter (levers, uncertainties, overrides).
         kind: ``text``, ``name`` (a folder name), ``choice`` (one of ``choices``), ``names`` (a
-            list of distinct ``choices``), ``int`` (at least ``low``), ``bool``, ``param`` (as
-            the schema parameter ``param`` allows); for :data:`ANY`, ``values``, ``uncertain``
-            or ``value``, which the tables' own readers check.
+            list of distinct ``choices``), ``pair`` (one of ``choices`` other than the reference,
+            or a list of two distinct ``choices``), ``int`` (at least ``low``), ``bool``,
+            ``param`` (as the schema parameter ``param`` allows); for :data:`ANY`, ``values``,
+            ``uncertain`` or ``value``, which the tables' own readers check.
         help: What it means.
         example: A valid value (for :data:`ANY`, ``{parameter: value}``).
         required: True, False, or when (a :class:`Depends`).
@@ -151,11 +152,10 @@ KEYS: tuple[Key, ...] = (
         choices=Depends("levers.strategies", lambda r: r["strategies"]),
         default=Depends("none if compared, else the first strategy", lambda r: "none"
                         if "none" in r["strategies"] else r["strategies"][0])),
-    Key("experiment", "contrast", "choice", "The strategy the report sets head to head "
-        "against the reference (and whose difference from it the sensitivity analysis "
-        "explains).", "small_groups_first",
-        choices=Depends("levers.strategies other than experiment.reference",
-                        lambda r: [s for s in r["strategies"] if s != r["reference"]]),
+    Key("experiment", "contrast", "pair", "The strategies the report sets head to head (and "
+        "whose paired difference the sensitivity analysis explains): one strategy, set against "
+        "the reference, or a list of two, the first minus the second.", "small_groups_first",
+        choices=Depends("levers.strategies", lambda r: r["strategies"]),
         default=Depends("small_groups_first when the reference is org_wide_first and the "
                         "other way round; with another reference, small_groups_first against "
                         "org_wide_first if both are compared; else none", _default_contrast)),
@@ -208,6 +208,8 @@ def allowed(key: Key, read: Mapping[str, Any] | None = None) -> str:
         "int": f"an integer in [{key.low}, {_MAX_INT}]" if read is not None
         else f"an integer >= {key.low}",
         "choice": f"one of {names}", "names": f"a non-empty list of distinct names from {names}",
+        "pair": f"a name from {names}, other than experiment.reference, or a list of two "
+                "distinct names from it",
         "values": "a non-empty list of distinct values of that parameter",
         "uncertain": "for a grid, a non-empty list of distinct values; for lhs, sobol and "
                      "morris, a range { low = ..., high = ... } (low < high) of a number",
@@ -225,6 +227,12 @@ def _valid(key: Key, value: Any, read: Mapping[str, Any]) -> bool:
         return isinstance(value, bool)
     if key.kind == "names":
         return isinstance(value, list) and bool(value) and len(set(map(str, value))) == len(value)
+    if key.kind == "pair":
+        names = _names(key, read)
+        if isinstance(value, list):
+            return (len(value) == 2 and all(isinstance(v, str) and v in names for v in value)
+                    and value[0] != value[1])
+        return isinstance(value, str) and value in names and value != read["reference"]
     if not isinstance(value, str) or not value.strip():
         return False
     if key.kind == "name":
@@ -253,6 +261,8 @@ def _read(source: str, key: Key, table: Mapping[str, Any], read: Mapping[str, An
             raise ParameterError(source, key.where, value, error.allowed) from None
     if not _valid(key, value, read):
         raise ParameterError(source, key.where, value, f"allowed: {allowed(key, read)}")
+    if key.kind == "pair" and isinstance(value, list):
+        value = tuple(value)
     if key.kind == "names":
         for item in value:
             if item not in _names(key, read):
@@ -445,10 +455,15 @@ def _largest_run(source: str, experiment: Experiment, tables: dict[str, str]) ->
 
 
 def _contrast(read: Mapping[str, Any]) -> tuple[str, str] | None:
-    """The head-to-head pair: the contrast and the reference, small-vs-wide in that order."""
+    """The head-to-head pair: two names as given; one name against the reference.
+
+    One name and the reference are put in small-vs-wide order when they are that pair.
+    """
     contrast, reference = read["contrast"], read["reference"]
     if contrast is None:  # as a comparison does: small vs wide whenever both are compared
         return default_contrast(read["strategies"])
+    if isinstance(contrast, tuple):
+        return contrast
     return SMALL_VS_WIDE if {contrast, reference} == set(SMALL_VS_WIDE) else (contrast, reference)
 
 

@@ -4,7 +4,7 @@
 ``manifest.json``, ``report.md``, ``summary.csv``, ``figures/*.png`` and, for a sweep,
 ``winners.csv``. :func:`open_results` reads one into a :class:`ResultsFolder`: the verdict in
 plain sentences (taken from ``report.md``, without Markdown), the main table, the figures with
-captions, the full report and the essentials of the manifest. :func:`find_results` lists the
+captions, the full report and the manifest. :func:`find_results` lists the
 folders under a root that it can open.
 
 Reading is read-only: nothing is written into a folder and its lock (``.orglearn.lock``) is never
@@ -23,14 +23,9 @@ from pathlib import Path
 from typing import Literal
 
 from sim.dashboard.results_files import Cell, ResultsError, figures, read_csv, read_text
-from sim.dashboard.results_manifest import (
-    Manifest,
-    essentials,
-    folder_description,
-    folder_title,
-    read_manifest,
-)
+from sim.dashboard.results_manifest import folder_description, folder_title, read_manifest
 from sim.dashboard.results_verdict import compare_verdict, sweep_verdict
+from sim.experiments.manifest import Manifest
 
 __all__ = ["Cell", "Manifest", "ResultsError", "ResultsFolder", "cell_text", "find_results",
            "open_results"]
@@ -63,7 +58,7 @@ class ResultsFolder:
             folder (``figures/<name>.png``).
         validation_markdown: The text of ``validation.md`` (validation experiments), else
             ``None``.
-        manifest: The essentials of ``manifest.json``.
+        manifest: ``manifest.json``, as the one typed manifest of compare and sweep.
     """
 
     path: Path
@@ -90,7 +85,7 @@ def open_results(folder: Path) -> ResultsFolder:
         folder: The results folder (``results/default``, say).
 
     Returns:
-        The folder's verdict, table, figures, report and manifest essentials.
+        The folder's verdict, table, figures, report and manifest.
 
     Raises:
         ResultsError: If the folder is missing, not a folder, has no valid ``manifest.json``,
@@ -99,27 +94,26 @@ def open_results(folder: Path) -> ResultsFolder:
     """
     folder = Path(folder)
     manifest = read_manifest(folder)
-    kind = manifest["command"]
+    kind = manifest.command
     report = read_text(folder, "report.md", required=True)
     validation = read_text(folder, "validation.md", required=False)
     table = "winners.csv" if kind == "sweep" and (folder / "winners.csv").is_file() \
         else "summary.csv"
     header, rows = read_csv(folder, table)
-    found = essentials(manifest)
     return ResultsFolder(
         path=folder,
         kind=kind,
-        title=folder_title(folder, kind, manifest, report),
-        description=folder_description(kind, manifest),
+        title=folder_title(folder, manifest, report),
+        description=folder_description(manifest),
         verdict=tuple(compare_verdict(report) if kind == "compare" else sweep_verdict(
-            report, validation, compared=len(found.strategies) != 1)),
+            report, validation, compared=len(manifest.strategies) != 1)),
         summary_file=table,
         summary_header=header,
         summary_rows=rows,
         figures=figures(folder),
         report_markdown=report,
         validation_markdown=validation,
-        manifest=found,
+        manifest=manifest,
     )
 
 

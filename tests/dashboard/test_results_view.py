@@ -16,6 +16,7 @@ from sim.dashboard.results_view import (
     open_results,
 )
 from sim.experiments.folders import LOCK_NAME, locked
+from sim.experiments.manifest import Manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "results"
@@ -59,11 +60,12 @@ def test_default_opens_as_a_compare():
     assert folder.kind == "compare"
     assert folder.title == "default"
     assert folder.path == DEFAULT
-    assert folder.manifest.strategies == tuple(manifest["strategies"])
+    assert folder.manifest == Manifest.from_json(manifest, "manifest.json")
+    assert folder.manifest.strategies == manifest["strategies"]
     assert folder.manifest.replications == manifest["replications"] == 20
     assert folder.manifest.runs == 20 * len(manifest["strategies"])
     assert folder.manifest.root_seed == manifest["root_seed"]
-    assert folder.manifest.created_utc == manifest["provenance"]["created_utc"]
+    assert folder.manifest.provenance["created_utc"] == manifest["provenance"]["created_utc"]
     assert folder.report_markdown == (DEFAULT / "report.md").read_text(encoding="utf-8")
 
 
@@ -104,7 +106,7 @@ def test_phase_diagram_opens_as_a_sweep_with_its_figure_and_winners():
     assert folder.kind == "sweep"
     assert folder.title == "phase-diagram"
     assert folder.manifest.design == "grid"
-    assert folder.manifest.contexts == 12
+    assert len(folder.manifest.contexts) == 12
     assert folder.manifest.runs == 480
     assert ("Phase diagram", PHASE / "figures" / "phase_diagram.png") in folder.figures
     assert folder.summary_file == "winners.csv"
@@ -179,6 +181,21 @@ def test_manifest_that_is_not_an_object(tmp_path):
 def test_manifest_of_another_command(tmp_path):
     (tmp_path / "manifest.json").write_text('{"command": "run"}\n', encoding="utf-8")
     raises_naming(tmp_path, "orglearn run", "orglearn compare or orglearn sweep")
+
+
+def test_manifest_of_another_schema_version(tmp_path):
+    data = json.loads((DEFAULT / "manifest.json").read_text(encoding="utf-8"))
+    (tmp_path / "manifest.json").write_text(json.dumps({**data, "schema_version": 0}),
+                                            encoding="utf-8")
+    message = raises_naming(tmp_path, "manifest.json", "schema_version = 0", "regenerate")
+    assert "\n" not in message
+
+
+def test_manifest_without_a_required_key(tmp_path):
+    data = json.loads((DEFAULT / "manifest.json").read_text(encoding="utf-8"))
+    del data["strategies"]
+    (tmp_path / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    raises_naming(tmp_path, "manifest.json", "'strategies' is missing")
 
 
 def test_interrupted_run_store_without_final_tables(tmp_path):
