@@ -23,7 +23,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sim.config import fit
 from sim.config.scenario import load_scenario
+from sim.engine.limits import check_run_memory
 from sim.engine.params import SCHEMA
 from sim.engine.strategies import STRATEGIES, describe
 from sim.errors import ParameterError, ScenarioError, one_line
@@ -82,6 +84,11 @@ def _user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _warn(line: str) -> None:
+    """A warning: one line on stderr, the command goes on."""
+    print(f"orglearn: warning: {line}", file=sys.stderr)
+
+
 def _say_moved(moved: Path | None) -> None:
     """Tell where ``--force`` moved the folder's earlier results."""
     if moved is not None:
@@ -112,6 +119,10 @@ def run(
 ) -> None:
     """Run one scenario; write the KPI time series (Parquet, CSV) and manifest.json."""
     params = load_scenario(scenario, set_ or (), seed=seed, steps=steps)
+    fit.check_hierarchy(params, [params.strategy.name], str(scenario), "strategy.name")
+    check_run_memory(str(scenario), [params])  # before the organisation is built
+    for line in fit.start_caveats(params):
+        _warn(line)
     out = out or Path("results") / f"run-{params.scenario.name}"
     outcome = run_scenario(params, out, scenario, force=force)
     _say_moved(outcome.moved_aside)
@@ -166,6 +177,14 @@ def compare(
     """
     params = load_scenario(scenario, set_ or (), seed=seed, steps=steps)
     names = _strategy_list(strategies)
+    notes: tuple[str, ...] = ()
+    if strategies is None:  # all of them: leave out those the organisation does not suit
+        flat = fit.strategies_without_hierarchy(params, names)
+        names = [s for s in names if s not in flat]
+        notes = tuple(f"{s} is left out: {fit.flat_text(params)}, and "
+                      f"{STRATEGIES[s].needs_hierarchy}." for s in flat)
+    else:
+        fit.check_hierarchy(params, names, str(scenario), "--strategies")
     _positive("--replications", replications, 2)
     _positive("--workers", workers, 1)
     reference = reference or ("none" if "none" in names else names[0])
@@ -173,13 +192,17 @@ def compare(
         raise BadInput(f"--reference: {reference!r} is not among the compared strategies; "
                        f"allowed: {', '.join(names)}")
     pair = _contrast(contrast, names)
+    # before the organisation is built for the warnings
+    check_run_memory(str(scenario), [params], min(workers, len(names) * replications))
+    for line in notes + tuple(fit.start_caveats(params)):
+        _warn(line)
     out = out or Path("results") / f"compare-{params.scenario.name}"
     from sim.workflow import compare as compare_strategies
 
     with _keeping_runs(out):
         result = compare_strategies(params, names, replications, out, reference=reference,
                                     contrast=pair, workers=workers, scenario_file=scenario,
-                                    resume=resume, force=force)
+                                    resume=resume, force=force, notes=notes)
     _say_moved(result.moved_aside)
     _print_verdicts(result, out)
 
@@ -333,7 +356,6 @@ def validate(files: Annotated[list[Path], typer.Argument(
     """Check scenario and experiment files; print 'ok' per file or the first problem."""
     from sim.config.experiment_file import load_experiment
     from sim.config.scenario import read_toml
-    from sim.engine.limits import check_run_memory
 
     for path in files:
         is_experiment = (path.suffix == ".toml" and path.is_file()
@@ -344,9 +366,45 @@ def validate(files: Annotated[list[Path], typer.Argument(
         else:
             params = load_scenario(path)
             check_run_memory(str(path), [params])
-            chart = (f" (organisation from {params.org.chart}: {params.org.employees} employees "
-                     f"in {params.org.divisions} divisions)" if params.org.chart else "")
-            typer.echo(f"{path}: ok{chart}")
+            typer.echo(f"{path}: ok{_chart_text(params)}")
+            for line in fit.start_caveats(params):
+                _warn(line)
+
+
+def _chart_text(params: Any) -> str:
+    """`` (organisation from x.csv: 156 employees in 1 division; 2,010 collaboration ties)``."""
+    if not params.org.chart:
+        return ""
+    from sim.org.summary import summarise
+
+    found = summarise(params.org)
+    divisions = f"{found.divisions} division{'' if found.divisions == 1 else 's'}"
+    ties = (f"; {found.collaboration.pairs:,} collaboration ties" if found.collaboration
+            else "")
+    flat = "; no reporting lines" if not found.with_manager else ""
+    return (f" (organisation from {params.org.chart}: {found.people:,} employees in "
+            f"{divisions}{flat}{ties}; orglearn inspect shows more)")
+
+
+@app.command()
+@_user_errors
+def inspect(scenario: ScenarioArgument, set_: SetOption = None) -> None:
+    """Summarise the organisation a scenario runs on, in counts only (no id, no name).
+
+    For a client's files: people, divisions, reporting lines, span of control, teams, how each
+    file was written (delimiter, encoding) and what became of the collaboration rows (merged,
+    dropped, weight kind); then the organisation as a run builds it, and any warning.
+    """
+    from sim.org.summary import summarise
+
+    params = load_scenario(scenario, set_ or ())
+    check_run_memory(str(scenario), [params])  # before the organisation is built
+    org = fit.organisation(params)
+    lines = summarise(params.org).lines() if params.org.chart else []
+    for line in [*lines, *fit.built_lines(params, org)]:
+        typer.echo(line)
+    for line in fit.start_caveats(params, org):
+        _warn(line)
 
 
 @app.command()
@@ -398,7 +456,8 @@ def list_(what: Annotated[str, typer.Argument(help="strategies, scenarios or par
     elif what == "params":
         for p in SCHEMA:
             unit = f" [{p.unit}]" if p.unit else ""
-            typer.echo(f"{p.key} = {p.default!r}{unit}  ({p.allowed()})\n    {p.help}")
+            scaled = f"\n    Default {p.scaled.text}." if p.scaled else ""
+            typer.echo(f"{p.key} = {p.default!r}{unit}  ({p.allowed()})\n    {p.help}{scaled}")
     else:
         raise BadInput(f"list {what!r}: unknown; allowed: strategies, scenarios, experiments, "
                        "params")

@@ -32,7 +32,7 @@ __all__ = ["Reproduction", "compare", "finish", "report_folder", "reproduce", "r
 def compare(params: Params, strategies: list[str], replications: int, out: Path, *,
             reference: str, contrast: tuple[str, str] | None = None, workers: int = 1,
             scenario_file: Path | None = None, show_progress: bool | None = None,
-            resume: bool = False, force: bool = False) -> Outcome:
+            resume: bool = False, force: bool = False, notes: tuple[str, ...] = ()) -> Outcome:
     """Run every strategy on the same replication seeds and write the results folder.
 
     Args:
@@ -47,13 +47,15 @@ def compare(params: Params, strategies: list[str], replications: int, out: Path,
         show_progress: Progress bar; by default only on a terminal.
         resume: Continue an interrupted comparison whose finished runs are stored in ``out``.
         force: Move other results in ``out`` aside instead of refusing.
+        notes: Sentences for the report on how the comparison was set up.
     """
     check_runs("orglearn compare", "--replications", replications,
                len(strategies) * replications,
                f"{len(strategies)} strategies x {replications:,} replications",
                steps=params.run.steps)
     experiment = Experiment.comparison(params, strategies, replications, reference=reference,
-                                       contrast=contrast, scenario_file=scenario_file)
+                                       contrast=contrast, scenario_file=scenario_file,
+                                       notes=notes)
     return run(experiment, out, workers=workers, show_progress=show_progress, resume=resume,
                force=force)
 

@@ -35,10 +35,48 @@ def test_attribute_and_key_access_agree():
 
 def test_replace_validates_and_leaves_original_untouched():
     p = Params()
-    q = p.replace({"org.employees": 50, "culture.competitiveness": 1})
-    assert q.org.employees == 50 and isinstance(q.culture.competitiveness, float)
-    assert p.org.employees == 1000
-    assert q.diff(p) == {"org.employees": (50, 1000), "culture.competitiveness": (1.0, 0.2)}
+    q = p.replace({"org.divisions": 3, "culture.competitiveness": 1})
+    assert q.org.divisions == 3 and isinstance(q.culture.competitiveness, float)
+    assert p.org.divisions == 5
+    assert q.diff(p) == {"org.divisions": (3, 5), "culture.competitiveness": (1.0, 0.2)}
+
+
+SCALED = ("org.unofficial_groups", "strategy.small_groups_first.pilot_groups",
+          "strategy.small_groups_first.pilot_size")
+
+
+def test_scaled_defaults_are_the_rules_at_the_default_size():
+    p = Params()
+    assert {q.key for q in SCHEMA if q.scaled} == set(SCALED)
+    for q in SCHEMA:
+        if q.scaled:
+            assert q.scaled.rule(p.values) == q.default == p[q.key]
+            assert "scaled with the organisation" in q.scaled.text
+
+
+@pytest.mark.parametrize("employees, groups, pilots, pilot_size", [
+    (20, 0, 1, 3),        # a team: no chat-channel groups covering it at week 0
+    (71, 0, 1, 8),
+    (156, 1, 1, 12),
+    (1000, 5, 4, 12),
+    (50_000, 16, 4, 12),  # at most a quarter of community.max_communities (64)
+])
+def test_scaled_defaults_follow_the_size(employees, groups, pilots, pilot_size):
+    p = Params().replace({"org.employees": employees, "org.divisions": 1})
+    assert [p[k] for k in SCALED] == [groups, pilots, pilot_size]
+    # at most about a tenth of the people in groups of up to 15 at week 0
+    assert 15 * p.org.unofficial_groups <= 0.1 * employees or not p.org.unofficial_groups
+
+
+def test_a_scaled_parameter_that_is_set_stays_as_set():
+    p = Params().replace({"org.unofficial_groups": 7}).replace({"org.employees": 40,
+                                                                "org.divisions": 1})
+    assert p.org.unofficial_groups == 7 and p["strategy.small_groups_first.pilot_size"] == 5
+    assert p.explicit >= {"org.unofficial_groups", "org.employees"}
+    wide = p.replace({"community.max_communities": 8, "org.employees": 100_000})
+    assert wide.org.unofficial_groups == 7  # still as set, and checked against the slots
+    assert Params().replace({"community.max_communities": 8, "org.employees": 100_000}
+                            ).org.unofficial_groups == 2
 
 
 @pytest.mark.parametrize("key, value, fragment", [

@@ -16,12 +16,12 @@ import pytest
 from scipy import stats
 from synthetic import make_manifest
 
-from sim.engine.metrics import KPIS, RUN_KPIS
+from sim.engine.metrics import HEADLINE_KPIS, KPIS, RUN_KPIS
 from sim.experiments.results import INTEGER_KPIS
 from sim.report.folder import write_report
 from sim.report.statistics import share_better
 from sim.report.summary import beats_matrix, summarise, verdicts
-from sim.report.text import render_report
+from sim.report.text import ENROLMENT_NOTE, render_report
 
 PNG = b"\x89PNG\r\n\x1a\n"
 MANIFEST = make_manifest(
@@ -205,40 +205,75 @@ def test_contexts_are_paired_separately() -> None:
 
 def test_verdict_names_the_clear_winner(runs: pa.Table, summary: pa.Table) -> None:
     by_kpi = {v["kpi"]: v for v in verdicts(summary, runs)}
-    assert set(by_kpi) == {k.name for k in RUN_KPIS if k.headline}
-    reach = by_kpi["reach_participating"]
+    assert set(by_kpi) == {k.name for k in HEADLINE_KPIS}
+    reach = by_kpi["reach_voluntary"]
     assert (reach["best"], reach["runner_up"], reach["clear"]) == ("B", "A", True)
     assert reach["diff_ci_low"] < 0.1 < reach["diff_ci_high"]
     assert (reach["wins"], reach["n_pairs"], reach["p_beats"]) == (10, 10, 1.0)
-    speed = by_kpi["time_to_50"]  # lower is better: the lowest mean wins
+    speed = by_kpi["time_to_50_voluntary"]  # lower is better: the lowest mean wins
     assert (speed["best"], speed["runner_up"], speed["clear"]) == ("none", "A", True)
     assert speed["diff_mean"] < 0
+
+
+def test_verdict_leads_with_knowledge_then_errors_contribution_and_voluntary_reach(
+        runs: pa.Table, summary: pa.Table) -> None:
+    order = [v["kpi"] for v in verdicts(summary, runs)]
+    assert order == ["knowledge_final", "error_rate_final", "reach_contributing",
+                     "reach_voluntary", "time_to_50_voluntary"]
+    text = render_report(runs, make_timeseries(runs), summary, verdicts(summary, runs), BARE)
+    verdict = text.split("## Verdict\n\n", 1)[1].split("\n\n", 1)[0]
+    assert verdict.startswith("On knowledge (March's score after 12 weeks, -1 to 1) **B** wins")
+    positions = [verdict.index(f"On {phrase}") for phrase in (
+        "knowledge", "errors", "contribution", "voluntary reach", "voluntary speed")]
+    assert positions == sorted(positions)
+    assert "On reach (share participating" not in verdict
+    headline = text.split("## Headline KPIs\n\n", 1)[1]
+    assert headline.startswith(ENROLMENT_NOTE + "\n\n### Knowledge (end)\n")
+
+
+def test_no_strategy_wins_a_verdict_by_enrolling_people() -> None:
+    """A strategy ahead only on enrolment (and reach that counts it) wins nothing."""
+    runs = make_runs({"A": 0.0, "B": 0.0, "enrol": 0.0})
+    is_enrol = np.array(runs["strategy"].to_pylist()) == "enrol"
+    for kpi, shift in (("reach_participating", 0.5), ("reach_enrolled", 0.5),
+                       ("time_to_50", -20.0), ("time_to_80", -20.0)):
+        values = np.array(runs[kpi].to_pylist()) + shift * is_enrol
+        runs = runs.set_column(runs.column_names.index(kpi), kpi, pa.array(values))
+    summary = summarise(runs, "A")
+    assert rows(summary, "reach_participating")["enrol"]["diff_ci_low"] > 0.4
+    assert all(v["best"] != "enrol" or not v["clear"] for v in verdicts(summary, runs))
+    text = render_report(runs, make_timeseries(runs), summary, verdicts(summary, runs), BARE)
+    verdict = text.split("## Verdict\n\n", 1)[1].split("\n\n", 1)[0]
+    assert "**enrol** wins" not in verdict
+    other = text.split("## Other KPIs", 1)[1]
+    assert "| Reach: enrolled only | none |" in other and "| Reach: participating |" in other
 
 
 def test_near_tie_is_not_clear() -> None:
     runs = make_runs({"A": 0.0, "B": 0.001}, noise=0.05, seed=3)
     summary = summarise(runs, "A")
-    reach = next(v for v in verdicts(summary, runs) if v["kpi"] == "reach_participating")
+    reach = next(v for v in verdicts(summary, runs) if v["kpi"] == "reach_voluntary")
     assert reach["diff_ci_low"] < 0 < reach["diff_ci_high"]
     assert not reach["clear"]
     text = render_report(runs, make_timeseries(runs), summary, verdicts(summary, runs), BARE)
-    assert "On reach (share participating after 12 weeks) there is **no clear winner**" in text
+    assert ("On voluntary reach (share taking part by choice after 12 weeks) there is **no clear "
+            "winner**") in text
 
 
 def test_report_text(runs: pa.Table, summary: pa.Table) -> None:
     text = render_report(runs, make_timeseries(runs), summary, verdicts(summary, runs),
                          MANIFEST)
     assert text.startswith("# Strategy comparison: synthetic\n")
-    assert "On reach (share participating after 12 weeks) **B** wins: " in text
+    assert "On voluntary reach (share taking part by choice after 12 weeks) **B** wins: " in text
     assert "did better in 10 of 10 replications" in text
-    for needle in ("## Verdict", "### Reach: participating", "| B | ", "(reference)",
+    for needle in ("## Verdict", "### Reach: voluntary participation", "| B | ", "(reference)",
                    "90-9-1", "Nielsen (2006)", "Wenger, Trayner & de Laat", "× narrower",
                    "](figures/timeseries.png)", "](figures/paired_differences.png)",
                    "](figures/kpis.png)", "**Employees**: 321", "**Root seed**: 7",
                    "**Git commit**: abc123", "**Wall time**: 4.2 s", "python 3.12.1",
                    "**Replications**: 10 per strategy", "same seed"):
         assert needle in text, needle
-    b = rows(summary, "reach_participating")["B"]
+    b = rows(summary, "reach_voluntary")["B"]
     assert f"{100 * b['mean']:.1f}% [{100 * b['ci_low']:.1f}–{100 * b['ci_high']:.1f}%]" in text
     assert f"{100 * b['diff_mean']:+.1f} points" in text
 

@@ -136,7 +136,7 @@ def test_the_largest_term_of_a_huge_informal_degree_names_its_keys():
 @pytest.mark.parametrize("changes, name, key", [
     ({"org.employees": 200_000, "knowledge.dimensions": 1_000}, "per-step random draws",
      "knowledge.dimensions"),
-    ({"org.employees": 200_000, "community.max_communities": 10_000}, "per-step random draws",
+    ({"org.employees": 200_000, "community.max_communities": 10_000}, "community memberships",
      "community.max_communities"),
     ({"org.employees": 200_000, "org.divisions": 1_000}, "division one-hot (standards)",
      "org.divisions"),

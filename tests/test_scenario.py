@@ -9,7 +9,10 @@ from sim.engine.strategies import STRATEGIES
 from sim.errors import ParameterError, ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
+# large-company.toml reads files that scripts/make-large-company.py writes (50,000 people, not
+# committed); tests/test_client_examples.py generates and checks them.
+GENERATED = {"large-company.toml"}
+SCENARIOS = sorted(p for p in (ROOT / "scenarios").glob("*.toml") if p.name not in GENERATED)
 
 
 def test_default_scenario_lists_every_key_with_schema_defaults():
@@ -23,7 +26,12 @@ def test_default_scenario_lists_every_key_with_schema_defaults():
                 yield f"{prefix}{name}"
 
     listed = set(keys(data, ""))
-    assert listed == {p.key for p in SCHEMA}
+    scaled = {p.key for p in SCHEMA if p.scaled}
+    assert scaled and listed == {p.key for p in SCHEMA} - scaled
+    text = (ROOT / "scenarios/default.toml").read_text()
+    for p in SCHEMA:  # a scaled default is there, as a comment, so that it follows the size
+        if p.scaled:
+            assert f"\n# {p.name} = {p.default}\n" in text
     params = load_scenario(ROOT / "scenarios/default.toml")
     assert set(params.diff(Params())) == {"scenario.description"}
 
@@ -45,6 +53,15 @@ def test_shipped_scenarios_load_and_have_a_description(path):
 def test_there_are_named_variants():
     names = {p.stem for p in SCENARIOS}
     assert {"default", "competitive-culture", "siloed"} <= names
+
+
+def test_default_scenario_with_another_size_scales_its_counts(tmp_path):
+    small = tmp_path / "team.toml"
+    small.write_text((ROOT / "scenarios/default.toml").read_text().replace(
+        "employees = 1000", "employees = 20").replace("divisions = 5", "divisions = 2"))
+    params = load_scenario(small)
+    assert params.org.unofficial_groups == 0
+    assert params["strategy.small_groups_first.pilot_size"] == 3
 
 
 def test_to_toml_round_trips():

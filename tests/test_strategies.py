@@ -29,7 +29,10 @@ from sim.engine.strategies import (
 )
 from sim.errors import ParameterError
 
-SMALL = {"org.employees": 300, "org.divisions": 4}
+SMALL = {"org.employees": 300, "org.divisions": 4,
+         # the scaled parameters at their 1,000-person values, which these tests count on
+         "org.unofficial_groups": 5, "strategy.small_groups_first.pilot_groups": 4,
+         "strategy.small_groups_first.pilot_size": 12}
 ACTIVE = [name for name in STRATEGIES if name != "none"]
 WITHOUT_PARAMETERS = {"none", "division_networks"}
 

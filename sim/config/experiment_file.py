@@ -30,6 +30,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from sim.config.fit import check_hierarchy
 from sim.config.scenario import ORG_FILES, SIZED_BY_CHART, load_scenario, read_toml
 from sim.engine.limits import check_run_memory, check_runs
 from sim.engine.metrics import RUN_KPIS
@@ -487,6 +488,7 @@ def load_experiment(path: str | Path) -> Experiment:
     lever_values, uncertainties, overrides, tables = _parameter_tables(source, data,
                                                                        read["design"])
     scenario_path, base = _base(source, path, read, overrides, tables)
+    check_hierarchy(base, read["strategies"], source, "levers.strategies")
     policies = len(read["strategies"]) * int(np.prod([len(v) for v in lever_values.values()],
                                                      dtype=object))
     contexts = context_count(read["design"], read["samples"], uncertainties)

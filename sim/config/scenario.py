@@ -177,7 +177,7 @@ def with_org_files(params: Params, sources: Mapping[str, str]) -> Params:
     """
     if not params.org.chart:
         return params
-    from sim.org.chart import read_chart, read_collaboration
+    from sim.org.chart import collaboration_settings, read_chart, read_collaboration
 
     for key in ORG_FILES:
         if params[key] and not _is_file(params[key]):
@@ -186,7 +186,8 @@ def with_org_files(params: Params, sources: Mapping[str, str]) -> Params:
                                  "relative to its folder)")
     chart = read_chart(params.org.chart)
     if params.org.collaboration:
-        read_collaboration(params.org.collaboration, chart)
+        read_collaboration(params.org.collaboration, chart,
+                           **collaboration_settings(params.org))
     return params.replace({"org.employees": chart.n, "org.divisions": chart.n_divisions},
                           params.org.chart)
 
@@ -212,6 +213,8 @@ def _comment(p: Param) -> str:
     if p.unit:
         parts.append(f"Unit: {p.unit}.")
     parts.append(p.allowed().replace("allowed: ", "Allowed: ") + ".")
+    if p.scaled:
+        parts.append(f"Default: {p.scaled.text}; uncomment to fix it.")
     if p.source:
         parts.append(f"Source: {p.source}.")
     return " ".join(parts)
@@ -219,6 +222,9 @@ def _comment(p: Param) -> str:
 
 def to_toml(params: Params | None = None, *, comments: bool = True, width: int = 99) -> str:
     """Render parameters as a scenario file, every key with its help text as a comment.
+
+    A parameter with a scaled default that ``params`` did not set is written as a comment,
+    so that the file leaves it to its rule.
 
     Args:
         params: Values to write; schema defaults when ``None``.
@@ -235,5 +241,8 @@ def to_toml(params: Params | None = None, *, comments: bool = True, width: int =
         if comments:
             lines.extend(textwrap.wrap(_comment(p), width, initial_indent="# ",
                                        subsequent_indent="# "))
-        lines.append(f"{p.name} = {_toml_value(params[p.key])}")
+        # A scaled default left to its rule stays a comment, so that it keeps following the
+        # organisation's size when the file is read (with another org.employees, say).
+        follows = p.scaled and p.key not in params.explicit
+        lines.append(f"{'# ' if follows else ''}{p.name} = {_toml_value(params[p.key])}")
     return "\n".join(lines) + "\n"

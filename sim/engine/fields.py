@@ -9,7 +9,9 @@ and :mod:`sim.engine.params` holds the assembled schema and the values of a run.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +23,10 @@ __all__ = [
     "SAFE_NAME",
     "SAFE_NAME_HELP",
     "Param",
+    "Scaled",
     "Value",
     "param",
+    "per_employees",
 ]
 
 Value = int | float | bool | str
@@ -37,6 +41,46 @@ PATH = "[^\x00]{0,4096}"
 """File paths: at most 4,096 characters (the longest path Linux allows), no NUL character."""
 PATH_HELP = "a file path of at most 4096 characters, or empty"
 """What :data:`PATH` allows, in words."""
+
+
+@dataclass(frozen=True)
+class Scaled:
+    """A default that follows the organisation's size (and other parameters).
+
+    A parameter with a scaled default takes :attr:`rule` of the other values whenever a
+    scenario, an override or an experiment leaves it out, so that a 20-person team and a
+    200,000-person company both start from sensible settings; a value that is set is used as
+    given. Its declared default is the rule's value for the default organisation (1,000
+    people).
+
+    Attributes:
+        rule: The value, from ``{dotted key: value}`` of the other parameters.
+        text: The rule in words, for the documentation and ``orglearn list params``.
+    """
+
+    rule: Callable[[Mapping[str, Any]], Value]
+    text: str
+
+
+def per_employees(per_1000: float, low: int, high: int | str, text: str = "") -> Scaled:
+    """A count of ``per_1000`` for every 1,000 employees, rounded, kept in ``[low, high]``.
+
+    Args:
+        per_1000: The count per 1,000 employees.
+        low: The smallest value.
+        high: The largest value, or the dotted key of a parameter whose quarter is the largest
+            (``"community.max_communities"``: at most a quarter of the community slots).
+        text: Words added to the rule's description.
+    """
+    def rule(values: Mapping[str, Any]) -> int:
+        top = values[high] // 4 if isinstance(high, str) else high
+        scaled = math.floor(per_1000 * values["org.employees"] / 1000 + 0.5)
+        return int(min(max(scaled, low), top))
+
+    top = f"a quarter of {high}" if isinstance(high, str) else str(high)
+    words = (f"scaled with the organisation: {per_1000:g} per 1,000 employees, rounded, at "
+             f"least {low} and at most {top}{text}")
+    return Scaled(rule, words)
 
 
 @dataclass(frozen=True)
@@ -55,6 +99,7 @@ class Param:
         pattern: A regular expression free text must match in full (``""``: any text).
         pattern_help: What ``pattern`` allows, in words, for messages.
         source: Literature source of the default or of the mechanism, if any.
+        scaled: A default that follows the organisation's size, if any (:class:`Scaled`).
     """
 
     section: str
@@ -68,6 +113,7 @@ class Param:
     source: str = ""
     pattern: str = ""
     pattern_help: str = ""
+    scaled: Scaled | None = None
 
     @property
     def key(self) -> str:
@@ -168,6 +214,6 @@ def param(section: str, name: str, default: Value, help: str, **kw: Any) -> Para
         default: Default value; its type is the parameter's type.
         help: One sentence saying what the parameter means.
         **kw: The other fields of :class:`Param` (``unit``, ``low``, ``high``, ``choices``,
-            ``source``, ``pattern``, ``pattern_help``).
+            ``source``, ``pattern``, ``pattern_help``, ``scaled``).
     """
     return Param(section, name, default, help, **kw)

@@ -1,5 +1,12 @@
 """Key performance indicators (KPIs), measured at the end of every step.
 
+Membership is counted three ways: ``participating_share`` counts every member, however they
+came to be one; ``voluntary_share`` only those with a membership they chose; ``enrolled_share``
+those who are members only because they were enrolled compulsorily. Enrolment is not
+engagement, so reports show it but never judge a strategy by it (:data:`HEADLINE_KPIS`).
+Contribution is engagement whoever contributes: ``contributing_share`` counts an enrolled member
+who contributes like any other contributor.
+
 Each KPI is one number per week. :data:`KPIS` documents every KPI with its formula; the
 per-division knowledge columns ``knowledge_div_<d>`` follow the fixed ones (preceded, in runs
 with fast learners, by ``knowledge_fast_learners`` and ``knowledge_slow_learners``: the mean
@@ -14,8 +21,8 @@ import numpy as np
 
 from sim.engine.state import Engagement, State, Status
 
-__all__ = ["KPIS", "RUN_KPIS", "Kpi", "Recorder", "RunKpi", "knowledge_scores", "measure",
-           "run_summary"]
+__all__ = ["HEADLINE_KPIS", "KPIS", "RUN_KPIS", "Kpi", "Recorder", "RunKpi", "knowledge_scores",
+           "measure", "run_summary"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,12 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("step", "Week number; 0 is the state before the first step.", "week"),
     Kpi("aware_share", "Share of employees at 'aware' or above.", "share"),
     Kpi("participating_share", "Share of employees at 'lurker' or above (members of at least one "
-        "community).", "share"),
+        "community), compulsory enrolment included: voluntary_share + enrolled_share.", "share"),
+    Kpi("voluntary_share", "Share of employees who are members of at least one community they "
+        "joined by choice: accepted an invitation, joined on their own, or belong to an "
+        "unofficial group.", "share"),
+    Kpi("enrolled_share", "Share of employees who are members only through compulsory "
+        "enrolment (no membership of their own choosing), whatever their rung.", "share"),
     Kpi("contributing_share", "Share of employees at 'contributor' or above.", "share"),
     Kpi("champion_share", "Share of employees at 'champion'.", "share"),
     Kpi("mean_knowledge", "Mean over employees of (1/m) sum_d belief_d * reality_d: correct minus "
@@ -98,10 +110,14 @@ def measure(state: State, previous_silo: float = float("nan")) -> dict[str, floa
                       if live.any() else 0.0)
     silo = (week.exchanges_within / week.exchanges_total if week.exchanges_total
             else previous_silo)
+    voluntary = c.chosen.any(axis=1)
+    enrolled = c.members.any(axis=1) & ~voluntary
     values = {
         "step": float(state.step),
         "aware_share": float((e.engagement >= Engagement.AWARE).mean()),
         "participating_share": float((e.engagement >= Engagement.LURKER).mean()),
+        "voluntary_share": float(voluntary.mean()),
+        "enrolled_share": float(enrolled.mean()),
         "contributing_share": float((e.engagement >= Engagement.CONTRIBUTOR).mean()),
         "champion_share": float((e.engagement == Engagement.CHAMPION).mean()),
         "mean_knowledge": float(knowledge.mean()),
@@ -163,7 +179,8 @@ class RunKpi:
         formula: How it is computed from the weekly KPIs or the final state.
         unit: Unit of the value.
         better: ``"higher"``, ``"lower"`` or ``"none"`` (descriptive only).
-        headline: Whether reports lead with it.
+        headline: Whether the verdict judges it; reports lead with the headline KPIs, in the
+            order of :data:`RUN_KPIS` (:data:`HEADLINE_KPIS`).
     """
 
     name: str
@@ -175,25 +192,37 @@ class RunKpi:
 
 
 RUN_KPIS: tuple[RunKpi, ...] = (
-    RunKpi("reach_participating", "Reach: participating", "participating_share in the last week.",
-           "share", headline=True),
-    RunKpi("reach_aware", "Reach: aware", "aware_share in the last week.", "share"),
-    RunKpi("reach_contributing", "Reach: contributing", "contributing_share in the last week.",
-           "share", headline=True),
-    RunKpi("time_to_50", "Weeks to 50% participating", "First week with participating_share >= "
-           "0.5; runs that never get there count as steps + 1 (censored).", "weeks",
-           better="lower", headline=True),
-    RunKpi("time_to_80", "Weeks to 80% participating", "First week with participating_share >= "
-           "0.8; censored at steps + 1.", "weeks", better="lower"),
+    # The headline KPIs first, in the order reports take them (HEADLINE_KPIS): what the
+    # organisation learnt (knowledge, errors), then contribution, then participation by choice.
     RunKpi("knowledge_final", "Knowledge (end)", "mean_knowledge in the last week (March's "
            "score, -1..1).", "score", headline=True),
+    RunKpi("error_rate_final", "Error rate (end)", "error_rate in the last week.", "share",
+           better="lower", headline=True),
+    RunKpi("reach_contributing", "Reach: contributing", "contributing_share in the last week "
+           "(contributors however they joined: contribution is engagement).", "share",
+           headline=True),
+    RunKpi("reach_voluntary", "Reach: voluntary participation", "voluntary_share in the last "
+           "week: members of a community they joined by choice.", "share", headline=True),
+    RunKpi("time_to_50_voluntary", "Weeks to 50% voluntary participation", "First week with "
+           "voluntary_share >= 0.5; runs that never get there count as steps + 1 (censored).",
+           "weeks", better="lower", headline=True),
+    # Shown, not judged by the verdict.
     RunKpi("knowledge_mean", "Knowledge (average over run)", "Mean of mean_knowledge over weeks "
            "1..T: knowledge accumulated along the way.", "score"),
     RunKpi("performance_final", "Performance (end)", "performance in the last week; with "
            "additive scoring it equals 0.5 + knowledge/2 because actions on unknown dimensions "
            "are guesses.", "share"),
-    RunKpi("error_rate_final", "Error rate (end)", "error_rate in the last week.", "share",
-           better="lower", headline=True),
+    RunKpi("reach_participating", "Reach: participating", "participating_share in the last "
+           "week (compulsory enrolment included).", "share"),
+    RunKpi("reach_enrolled", "Reach: enrolled only", "enrolled_share in the last week: members "
+           "only through compulsory enrolment (membership is not engagement).", "share",
+           better="none"),
+    RunKpi("reach_aware", "Reach: aware", "aware_share in the last week.", "share"),
+    RunKpi("time_to_50", "Weeks to 50% participating", "First week with participating_share >= "
+           "0.5 (compulsory enrolment included); runs that never get there count as steps + 1 "
+           "(censored).", "weeks", better="lower"),
+    RunKpi("time_to_80", "Weeks to 80% participating", "First week with participating_share >= "
+           "0.8; censored at steps + 1.", "weeks", better="lower"),
     RunKpi("division_inequality", "Inequality between divisions", "division_knowledge_sd in the "
            "last week.", "score", better="lower"),
     RunKpi("silo_index", "Silo index", "Mean of the weekly silo_index over the run (weeks "
@@ -222,6 +251,13 @@ RUN_KPIS: tuple[RunKpi, ...] = (
            "per boundary spanner.", "communities", better="none"),
 )
 
+HEADLINE_KPIS: tuple[RunKpi, ...] = tuple(k for k in RUN_KPIS if k.headline)
+"""The KPIs a verdict judges, in the order reports give them: knowledge and error rate first
+(what the organisation learnt, and what it cares about: fewer errors), then contribution, then
+voluntary reach and how fast it came. Reach including compulsory enrolment
+(``reach_participating``, ``time_to_50``) is shown but not judged: enrolment is not engagement.
+Every headline KPI has a better side."""
+
 
 def _first_week(series: np.ndarray, level: float) -> float:
     """First index where ``series >= level``; ``len(series)`` (censored) if never."""
@@ -230,7 +266,7 @@ def _first_week(series: np.ndarray, level: float) -> float:
 
 
 def run_summary(columns: dict[str, np.ndarray], state: State) -> dict[str, float]:
-    """The run KPIs (:data:`RUN_KPIS`) of a finished run.
+    """The run KPIs (:data:`RUN_KPIS`, in its order) of a finished run.
 
     Args:
         columns: The weekly KPI time series of the run (week 0 first).
@@ -246,11 +282,14 @@ def run_summary(columns: dict[str, np.ndarray], state: State) -> dict[str, float
                if 0 < n_part < e.n else 0.0)
     silo = columns["silo_index"][1:]
     silo = silo[~np.isnan(silo)]
-    return {
+    values = {
         "reach_participating": last["participating_share"],
+        "reach_voluntary": last["voluntary_share"],
+        "reach_enrolled": last["enrolled_share"],
         "reach_aware": last["aware_share"],
         "reach_contributing": last["contributing_share"],
         "time_to_50": _first_week(columns["participating_share"], 0.5),
+        "time_to_50_voluntary": _first_week(columns["voluntary_share"], 0.5),
         "time_to_80": _first_week(columns["participating_share"], 0.8),
         "knowledge_final": last["mean_knowledge"],
         "knowledge_mean": float(columns["mean_knowledge"][1:].mean()),
@@ -269,3 +308,4 @@ def run_summary(columns: dict[str, np.ndarray], state: State) -> dict[str, float
         "value_reframing": last["standards_correct"],
         "spanner_load": last["spanner_load"],
     }
+    return {k.name: values[k.name] for k in RUN_KPIS}

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sim.engine.fields import PATH, PATH_HELP, SAFE_NAME, SAFE_NAME_HELP, Param, param
+from sim.engine.fields import (
+    PATH,
+    PATH_HELP,
+    SAFE_NAME,
+    SAFE_NAME_HELP,
+    Param,
+    param,
+    per_employees,
+)
 from sim.engine.strategies import STRATEGIES, Strategy
 
 __all__ = ["MODEL", "SCHEMA", "SHARED", "assemble", "strategy_choice"]
@@ -40,9 +48,23 @@ MODEL: tuple[Param, ...] = (
       "(leave them out).",
       unit="path", pattern=PATH, pattern_help=PATH_HELP),
     P("org", "collaboration", "", "Collaboration-ties CSV for the chart's informal ties "
-      "(columns a, b, optional weight = the tie's trust in (0, 1]), relative to the scenario "
-      "file; empty generates them as for the synthetic organisation.", unit="path",
-      pattern=PATH, pattern_help=PATH_HELP),
+      "(columns a, b, optional weight: a trust in (0, 1] or a count of e-mails, meetings or "
+      "messages), relative to the scenario file; empty generates them as for the synthetic "
+      "organisation.", unit="path", pattern=PATH, pattern_help=PATH_HELP),
+    P("org", "collaboration_weight", "auto", "What the weight column of org.collaboration "
+      "holds: 'trust' in (0, 1]; a 'count' (e-mails, meetings, ...), mapped to trust by "
+      "org.count_saturation; 'binary' (the weights are ignored: a listed pair is a tie, its "
+      "trust drawn as for the synthetic organisation); 'auto' tells them apart from the "
+      "values (no weight column or one value throughout: binary; whole numbers with one "
+      "above 1: count; else trust) and says which it took.",
+      choices=("auto", "trust", "count", "binary")),
+    P("org", "collaboration_merge", "auto", "How the weights of a pair listed more than once "
+      "(in both directions, say) are combined: 'sum' or 'max'; 'auto' sums counts and takes "
+      "the largest trust.", choices=("auto", "sum", "max")),
+    P("org", "count_saturation", 0.9, "Counts: the quantile of the file's (merged) counts at "
+      "and above which a tie has full trust; below it, trust = log(1 + count) / log(1 + that "
+      "quantile's count), so trust grows with the count but ever more slowly.",
+      unit="quantile", low=0.01, high=1.0),
     P("org", "employees", 1000, "Number of employees.", unit="people", low=2, high=200_000),
     P("org", "divisions", 5, "Number of divisions (business units).", unit="divisions",
       low=1, high=1000),
@@ -76,7 +98,9 @@ MODEL: tuple[Param, ...] = (
       "cross-division ties).", unit="share",
       low=0.0, high=0.5, source="Burt (2004), AJS 110(2)"),
     P("org", "unofficial_groups", 5, "Number of existing unofficial groups (e.g. chat "
-      "channels) at the start.", unit="groups", low=0, high=1000),
+      "channels) at the start.", unit="groups", low=0, high=1000,
+      scaled=per_employees(5, 0, "community.max_communities", " (about 5% of the people in "
+                           "groups of 5-15)")),
     P("org", "unofficial_group_size_min", 5, "Smallest unofficial group.", unit="people",
       low=2, high=10_000),
     P("org", "unofficial_group_size_max", 15, "Largest unofficial group.", unit="people",
@@ -105,12 +129,14 @@ MODEL: tuple[Param, ...] = (
       "non-dormant community exists); word of mouth works regardless.",
       unit="per week", low=0.0, high=1.0),
     P("participation", "word_of_mouth", 0.3, "Weekly chance of becoming aware, multiplied by the "
-      "trust-weighted share of one's ties who participate.", unit="per week", low=0.0, high=1.0),
+      "trust-weighted share of one's ties who take part by choice or contribute (not those only "
+      "enrolled compulsorily).", unit="per week", low=0.0, high=1.0),
     P("participation", "spontaneous_join_rate", 0.002, "Weekly chance that an aware employee "
       "joins on their own (Bass innovation coefficient p).", unit="per week", low=0.0, high=1.0,
       source="Bass (1969), Management Science 15(5)"),
     P("participation", "imitation_rate", 0.1, "Linear contagion: weekly joining chance per unit "
-      "of participating-tie share (Bass imitation coefficient q).", unit="per week",
+      "of the share of one's ties who take part by choice or contribute (Bass imitation "
+      "coefficient q).", unit="per week",
       low=0.0, high=1.0, source="Bass (1969), Management Science 15(5)"),
     P("participation", "threshold_type", "fraction", "Threshold contagion: whether thresholds "
       "are a share of one's ties ('fraction', Watts 2002) or a number of ties ('count', "

@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 _BY_KEY: dict[str, Param] = {p.key: p for p in SCHEMA}
+_SCALED: tuple[Param, ...] = tuple(p for p in SCHEMA if p.scaled is not None)
 
 
 def sections() -> list[str]:
@@ -102,11 +103,20 @@ class Params:
     Access values by section and name, ``params.org.employees``, or by dotted key,
     ``params["org.employees"]``. Instances are immutable; :meth:`replace` returns a copy.
 
+    Parameters with a scaled default (:class:`sim.engine.fields.Scaled`, e.g. the number of
+    unofficial groups) follow the organisation's size: :meth:`replace` recomputes each of them
+    that has not been set itself, so a scenario that changes ``org.employees`` (or a chart
+    that gives it) gets them in proportion. The defaults are the rules' values for 1,000
+    employees.
+
     Attributes:
         values: Mapping from dotted key to value, one entry per schema parameter.
+        explicit: Keys given a value by a scenario file, an override or an experiment (not
+            compared: two sets of equal values are equal however they came about).
     """
 
     values: dict[str, Value] = field(default_factory=lambda: {p.key: p.default for p in SCHEMA})
+    explicit: frozenset[str] = field(default=frozenset(), compare=False)
 
     def __post_init__(self) -> None:
         missing = set(_BY_KEY) - set(self.values)
@@ -151,7 +161,11 @@ class Params:
         values = dict(self.values)
         for key, value in updates.items():
             values[key] = lookup(key, source, value).check(value, source)
-        result = Params(values)
+        explicit = self.explicit | set(updates)
+        for p in _SCALED:
+            if p.key not in explicit:
+                values[p.key] = p.check(p.scaled.rule(values), "the scaled default")
+        result = Params(values, frozenset(explicit))
         result.check_relations(source)
         return result
 

@@ -100,10 +100,11 @@ DRAW_BYTES = 8
 """Per uniform random number drawn (float64)."""
 EXCHANGE_DRAWS = 4
 """Uniform numbers per employee and dimension drawn at once in knowledge exchange."""
-MEMBERSHIP_SLOT_BYTES = 4
-"""Per employee and community slot: the membership matrix and its boolean temporaries. With
-the participation phase's draws (:data:`DRAW_BYTES`), 12 B; measured: 10.1 B (100,000
-employees, max_communities 500 against 64)."""
+MEMBERSHIP_SLOT_BYTES = 6
+"""Per employee and community slot: the membership and enrolment matrices and their boolean
+temporaries (the chosen memberships among them). With the participation phase's draws
+(:data:`DRAW_BYTES`), 14 B; measured before the enrolment matrix: 10.1 B (100,000 employees,
+max_communities 500 against 64), to which it adds one byte and one temporary."""
 MEMBERSHIP_IN_USE_BYTES = 28
 """Per employee and community in use: exposure, weights and their cumulative sums. Measured:
 25.2 B (20,000 employees in 200 divisions, division_networks with 205 communities in use against
@@ -130,8 +131,8 @@ tracemalloc: 72 B in the row)."""
 DIVISION_KPI_BYTES = 140
 """Per week and division: the same, with the row's own ``knowledge_div_<d>`` key string.
 Measured: 124 B (2,000 employees in 1,000 divisions, 520 against 3 weeks)."""
-FIXED_KPIS = 20
-"""KPIs per week besides the per-division ones (18, and 2 more with fast learners)."""
+FIXED_KPIS = 22
+"""KPIs per week besides the per-division ones (20, and 2 more with fast learners)."""
 
 
 @dataclass(frozen=True)

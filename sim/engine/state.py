@@ -167,6 +167,11 @@ class Communities:
     code: np.ndarray
     members: np.ndarray
     """Membership matrix, ``(n, C)`` booleans."""
+    enrolled: np.ndarray
+    """Memberships that came from compulsory enrolment, ``(n, C)`` booleans; a membership that
+    is not enrolled was chosen (an invitation accepted, a community joined on one's own, an
+    unofficial group). Set and cleared with the membership; only ``members & enrolled`` is
+    meaningful."""
 
     @classmethod
     def empty(cls, n: int, capacity: int, m: int) -> Communities:
@@ -184,6 +189,7 @@ class Communities:
             low_weeks=np.zeros(capacity, np.int32),
             code=np.zeros((capacity, m), np.int8),
             members=np.zeros((n, capacity), bool),
+            enrolled=np.zeros((n, capacity), bool),
         )
 
     @property
@@ -200,6 +206,11 @@ class Communities:
     def live(self) -> np.ndarray:
         """Communities in use and not dormant."""
         return self.used & (self.status != Status.DORMANT)
+
+    @property
+    def chosen(self) -> np.ndarray:
+        """Memberships taken by choice, ``(n, C)``: members not enrolled compulsorily."""
+        return self.members > self.enrolled  # members & ~enrolled, with one temporary
 
 
 @dataclass

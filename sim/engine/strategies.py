@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from sim.engine.fields import Param, param
+from sim.engine.fields import Param, Scaled, param, per_employees
 from sim.engine.mechanisms import communities
 from sim.engine.state import BY_TIES, ORG_WIDE, Engagement, Status
 
@@ -54,6 +54,8 @@ class Strategy:
         summary: One line saying which practice the strategy represents.
         parameters: The strategy's own parameters, all in the section ``strategy.<name>``; the
             schema takes them from here.
+        needs_hierarchy: What the strategy does with reporting lines, if it needs them; an
+            organisation without any (nobody has a manager) is refused for it, with this text.
         params: The run's parameter values.
         p: The values of the strategy's own section, or ``None`` if it has no parameters.
     """
@@ -61,6 +63,7 @@ class Strategy:
     name: ClassVar[str] = "none"
     summary: ClassVar[str] = "Control: no official network; only existing unofficial groups."
     parameters: ClassVar[tuple[Param, ...]] = ()
+    needs_hierarchy: ClassVar[str] = ""
 
     def __init__(self, params: Params) -> None:
         self.params = params
@@ -212,10 +215,14 @@ class SmallGroupsFirst(Strategy):
     summary = "Start small: pilot groups in chosen clusters, spinning off new groups in waves."
     parameters = (
         param("strategy.small_groups_first", "pilot_groups", 4, "Pilot communities launched at "
-              "the start, one per division in turn.", unit="communities", low=1, high=1000),
+              "the start, one per division in turn.", unit="communities", low=1, high=1000,
+              scaled=per_employees(4, 1, 4)),
         param("strategy.small_groups_first", "pilot_size", 12, "People invited to a pilot: the "
               "most motivated employee of the division and the colleagues around them (breadth "
-              "first over ties).", unit="people", low=1, high=100_000),
+              "first over ties).", unit="people", low=1, high=100_000,
+              scaled=Scaled(lambda v: min(max(v["org.employees"] // 8, 3), 12),
+                            "scaled with the organisation: an eighth of the employees, at least "
+                            "3 and at most 12 (a small group stays small)")),
         param("strategy.small_groups_first", "wave_every", 8, "Weeks between expansion waves.",
               unit="weeks", low=1, high=520),
         param("strategy.small_groups_first", "momentum", 0.4, "Energy a group needs at a wave "
@@ -406,6 +413,8 @@ class LeaderCascade(Strategy):
 
     name = "leader_cascade"
     summary = "Top-down cascade: leaders first, each level enrolled compulsorily in turn."
+    needs_hierarchy = ("it enrols the hierarchy level by level, so without reporting lines it "
+                       "would enrol everyone in its first week")
     parameters = (
         param("strategy.leader_cascade", "cascade_every", 4, "Weeks between cascade steps: each "
               "step enrols the next level of the hierarchy.", unit="weeks", low=1, high=520),

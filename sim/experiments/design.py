@@ -83,6 +83,8 @@ class Experiment:
             difference A − B the sensitivity analysis explains); None to leave it out.
         checks: Validation checks (:data:`sim.validation.CHECKS`) the results must pass.
         command: ``"compare"`` (one scenario, one context) or ``"sweep"`` (an experiment file).
+        notes: Sentences the report must carry about how the experiment was set up (a
+            strategy left out because the organisation does not suit it, say).
         largest_run: The parameters of the run that needs most memory.
     """
 
@@ -105,12 +107,14 @@ class Experiment:
     contrast: tuple[str, str] | None = None
     checks: tuple[str, ...] = ()
     command: str = "sweep"
+    notes: tuple[str, ...] = ()
     largest_run: Params | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def comparison(cls, params: Params, strategies: list[str], replications: int, *,
                    reference: str | None = None, contrast: tuple[str, str] | None = None,
-                   scenario_file: Path | None = None, name: str = "compare") -> Experiment:
+                   scenario_file: Path | None = None, name: str = "compare",
+                   notes: tuple[str, ...] = ()) -> Experiment:
         """A strategy comparison on one scenario: one context, no levers, no uncertainties.
 
         Replication ``r`` of every strategy runs with ``derive_seed(run.seed, 0, r)``, as in
@@ -126,6 +130,7 @@ class Experiment:
                 :func:`default_contrast` of the strategies.
             scenario_file: The scenario file, recorded in the manifest.
             name: Names the runs (the ``experiment`` column).
+            notes: Sentences for the report on how the comparison was set up.
         """
         reference = reference or ("none" if "none" in strategies else strategies[0])
         digest = content_digest({"parameters": params.nested(), "strategies": strategies,
@@ -136,7 +141,7 @@ class Experiment:
                    tuple(strategies), ({},), (), "grid", 0, replications, params.run.seed,
                    tuple(k.name for k in RUN_KPIS if k.headline), reference, digest,
                    contrast=contrast or default_contrast(strategies), command="compare",
-                   largest_run=params)
+                   notes=tuple(notes), largest_run=params)
 
     @property
     def sampler(self) -> Sampler | None:

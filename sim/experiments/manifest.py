@@ -66,6 +66,7 @@ class Manifest:
         workers: How many workers.
         resumed_runs: Runs found already stored.
         timings_s: ``wall`` seconds, and ``mean_run`` seconds per run run now.
+        notes: Sentences the report carries on how the experiment was set up.
         schema_version: The version of these fields.
     """
 
@@ -97,6 +98,7 @@ class Manifest:
     workers: int = 1
     resumed_runs: int = 0
     timings_s: dict[str, float | None] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
 
     @classmethod
@@ -130,7 +132,7 @@ class Manifest:
                            if sampler and sampler.analysable else None),
             runs=runs, steps=experiment.base.run.steps, parameters=experiment.base.nested(),
             provenance=provenance(), executor=executor, workers=workers,
-            resumed_runs=resumed_runs, timings_s=timings_s)
+            resumed_runs=resumed_runs, timings_s=timings_s, notes=list(experiment.notes))
 
     @property
     def grid_axes(self) -> list[tuple[str, tuple]]:

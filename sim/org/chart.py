@@ -1,22 +1,42 @@
 """A client's organisation from its HR export: an employees CSV and, optionally, collaboration ties.
 
-Files are UTF-8 (a byte-order mark, as Excel writes, is fine) with a header row; column names
-are matched without regard to case or surrounding spaces, and other columns (names, e-mail
-addresses, ...) are ignored — never read into the model.
+Files come as HR systems and spreadsheets write them (:mod:`sim.org.csv_export` reads them):
+
+* **Encoding**: UTF-8, with or without the byte-order mark Excel writes; UTF-16 (or UTF-32)
+  with a byte-order mark, as Excel's "Unicode text"; a file that is not valid UTF-8 is read as
+  Windows-1252, with a notice (save it as "CSV UTF-8" to be sure of accented names). Excel
+  workbooks (``.xlsx``, ``.xls``) and other binary files are refused by name, as are empty
+  files and (for employees) a header without rows.
+* **Delimiter**: comma, semicolon, tab or pipe, whichever splits the header row into the most
+  known columns (a first line ``sep=;`` names it). In files not separated by commas, a weight
+  may have a decimal comma (``0,5``).
+* **Header row**: column names are matched without regard to case, spaces, underscores,
+  hyphens or dots, and go by the names of :data:`sim.org.csv_export.HEADER_ALIASES`
+  (``Employee ID``, ``Reports To``, ``Department``, ``Source``, ``E-mails``, ...). Two columns
+  that mean the same are refused; other columns (names, e-mail addresses, ...) are ignored —
+  never read into the model.
+
+Columns:
 
 * **Employees** (``org.chart``): ``id``; ``manager_id``, empty for people with no manager in
-  the file; ``division``; optionally ``team`` (then every row needs one).
+  the file (nobody may have one: a flat organisation); ``division``; optionally ``team`` (then
+  every row needs one).
 * **Collaboration ties** (``org.collaboration``, optional): ``a`` and ``b``, two employee ids;
-  optionally ``weight``, the trust on the tie, in ``(0, 1]``. A pair listed more than once (both
-  directions, say) is one tie and keeps its largest weight. Without the file, informal ties are
-  generated as for the synthetic organisation (``org.informal_degree``, ``org.rewiring``,
-  ``org.cross_division_share``); without a weight column, trust is drawn as for it.
+  optionally ``weight``: a trust in ``(0, 1]``, or a count of e-mails, meetings or messages
+  (``org.collaboration_weight``, detected from the values by default). Rows of one pair, in
+  either direction, are one tie (``org.collaboration_merge``: counts summed, the largest trust
+  kept); counts of 0 are dropped and counts become trust by a monotone, saturating map
+  (``org.count_saturation``); without weights (or with one value throughout), trust is drawn as
+  for the synthetic organisation. :mod:`sim.org.collaboration` has the details. Without the
+  file, informal ties are generated as for the synthetic organisation
+  (``org.informal_degree``, ``org.rewiring``, ``org.cross_division_share``).
 
 **Pseudonymisation.** Ids and labels are used only to build the structure. Employees become the
 indices ``0..n-1``, ordered by division (labels sorted), then top-down through the hierarchy
 (people on one level by their manager's position, then by id), and divisions become
 ``0..D-1``: results hold indices and counts only, never an id, a label or another column. The
-order of the rows does not matter. Manifests record the files' paths and SHA-256 digests.
+order of the rows does not matter. Manifests record the files' paths and SHA-256 digests;
+:mod:`sim.org.summary` says what was read, in counts.
 
 **Formal ties.** Every reporting line is a tie, also one that crosses divisions; members of a
 team (the ``team`` column, or else the direct reports of one manager) of at most
@@ -27,13 +47,9 @@ organisation. Boundary spanners and unofficial groups are picked as there
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
-import io
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
@@ -41,7 +57,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.errors import ScenarioError
+from sim.org.collaboration import Collaboration, collaboration_ties
+from sim.org.csv_export import ChartError, ExportFormat, read_export
 from sim.org.generator import (
     TEAM_TIES_MAX_SPAN,
     TIE_REPORTING,
@@ -51,19 +68,11 @@ from sim.org.generator import (
     hierarchy_depth,
 )
 
-__all__ = ["Chart", "ChartError", "build_from_chart", "chart_files", "read_chart",
-           "read_collaboration"]
+__all__ = ["Chart", "ChartError", "build_from_chart", "chart_files", "collaboration_settings",
+           "read_chart", "read_collaboration"]
 
 EMPLOYEE_COLUMNS = ("id", "manager_id", "division")
 TIE_COLUMNS = ("a", "b")
-
-
-class ChartError(ScenarioError):
-    """An organisation file that cannot be used.
-
-    The message is one line naming the file, the line, the column, the value and what is
-    allowed.
-    """
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,6 +87,7 @@ class Chart:
         depth: ``(n,)`` int64 level in the hierarchy, 0 for people without a manager.
         index: Employee id -> index, to read collaboration ties (kept in memory only).
         team_column: Whether teams came from a ``team`` column.
+        format: How the file was written (encoding, delimiter, notices).
     """
 
     division: np.ndarray
@@ -86,6 +96,7 @@ class Chart:
     depth: np.ndarray
     index: Mapping[str, int]
     team_column: bool
+    format: ExportFormat | None = None
 
     @property
     def n(self) -> int:
@@ -97,13 +108,55 @@ class Chart:
         """Number of divisions."""
         return int(self.division.max()) + 1
 
+    @property
+    def division_sizes(self) -> np.ndarray:
+        """``(D,)`` number of employees in each division."""
+        return np.bincount(self.division)
+
+    @property
+    def direct_reports(self) -> np.ndarray:
+        """``(n,)`` number of direct reports of each employee."""
+        return np.bincount(self.manager[self.manager >= 0], minlength=self.n)
+
+    @property
+    def n_with_manager(self) -> int:
+        """People who have a manager in the file (0 in a flat organisation)."""
+        return int((self.manager >= 0).sum())
+
+    @property
+    def n_managers(self) -> int:
+        """People with at least one direct report."""
+        return int((self.direct_reports > 0).sum())
+
+    @property
+    def levels(self) -> int:
+        """Levels of the hierarchy: 1 + the longest chain of reporting lines (1 if flat)."""
+        return int(self.depth.max()) + 1
+
+    @property
+    def span_mean(self) -> float:
+        """Mean number of direct reports of a manager (0 without managers)."""
+        reports = self.direct_reports
+        return float(reports[reports > 0].mean()) if self.n_managers else 0.0
+
+    @property
+    def span_max(self) -> int:
+        """Largest number of direct reports of one manager."""
+        return int(self.direct_reports.max())
+
+    @property
+    def n_teams(self) -> int:
+        """Teams: labels of the ``team`` column, else managers (their direct reports)."""
+        return int(np.unique(self.team).size) if self.team_column else self.n_managers
+
 
 def read_chart(path: str | Path) -> Chart:
     """Read and check an employees file (cached while the file is unchanged).
 
     Raises:
-        ChartError: On a missing column, an empty or repeated id, an unknown manager, a loop
-            in the reporting lines, or fewer than two employees.
+        ChartError: On a file that is empty, binary or a workbook, a missing column, two
+            columns for one, an empty or repeated id, an unknown manager, a loop in the
+            reporting lines, or fewer than two employees.
     """
     path = Path(path)
     stat = path.stat()
@@ -112,7 +165,8 @@ def read_chart(path: str | Path) -> Chart:
 
 @lru_cache(maxsize=8)
 def _read_chart(path: str, _mtime: int, _size: int) -> Chart:
-    rows, has_team = _rows(Path(path), EMPLOYEE_COLUMNS, ("team",))
+    export = read_export(path, EMPLOYEE_COLUMNS, ("team",), row_is="employee")
+    rows, has_team = export.rows, "team" in export.present
     if len(rows) < 2:
         raise ChartError(f"{path}: {len(rows)} employees is not allowed; allowed: at least 2 "
                          "rows under the header")
@@ -156,25 +210,35 @@ def _read_chart(path: str, _mtime: int, _size: int) -> Chart:
     else:
         team = np.where(manager_new >= 0, manager_new, np.arange(len(rows)))
     index = {ids[i]: int(new[i]) for i in range(len(rows))}
-    return Chart(division[order], manager_new, team, depth[order], index, has_team)
+    return Chart(division[order], manager_new, team, depth[order], index, has_team,
+                 export.format)
 
 
-def read_collaboration(path: str | Path, chart: Chart
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Read and check a collaboration-ties file against a chart.
+def read_collaboration(path: str | Path, chart: Chart, *, weight: str = "auto",
+                       merge: str = "auto", saturation: float = 0.9) -> Collaboration:
+    """Read and check a collaboration-ties file against a chart, one tie per pair.
+
+    Args:
+        path: The file.
+        chart: The employees it refers to.
+        weight: ``org.collaboration_weight``.
+        merge: ``org.collaboration_merge``.
+        saturation: ``org.count_saturation``.
 
     Returns:
-        ``(u, v, weight)``: employee indices of each listed tie and its trust (``None``
-        without a weight column).
+        The ties: employee indices, trust, weight kind, counts of rows, and how the file was
+        written.
 
     Raises:
-        ChartError: On a missing column, an unknown id, a tie of someone with themselves, or a
-            weight that is not a number in ``(0, 1]``.
+        ChartError: On a file that is empty, binary or a workbook, a missing column, two
+            columns for one, an unknown id, a tie of someone with themselves, or a weight the
+            weight kind does not allow.
     """
-    rows, has_weight = _rows(Path(path), TIE_COLUMNS, ("weight",))
+    export = read_export(path, TIE_COLUMNS, ("weight",), row_is="collaboration tie",
+                         allow_no_rows=True)
+    rows = export.rows
     u = np.empty(len(rows), dtype=np.int64)
     v = np.empty(len(rows), dtype=np.int64)
-    weight = np.empty(len(rows), dtype=np.float64)
     for k, (line, row) in enumerate(rows):
         for column, target in (("a", u), ("b", v)):
             if row[column] not in chart.index:
@@ -184,9 +248,18 @@ def read_collaboration(path: str | Path, chart: Chart
         if u[k] == v[k]:
             raise ChartError(f"{path}: line {line}: b = {row['b']!r} is not allowed; allowed: "
                              "someone other than a (a tie joins two people)")
-        if has_weight:
-            weight[k] = _weight(path, line, row["weight"])
-    return u, v, (weight if has_weight else None)
+    weights = [row["weight"] for _, row in rows] if "weight" in export.present else None
+    ties = collaboration_ties(chart.n, u, v, weights, [line for line, _ in rows], str(path),
+                              weight=weight, merge=merge, saturation=saturation,
+                              decimal_comma=export.format.delimiter != ",")
+    return replace(ties, format=export.format)
+
+
+def collaboration_settings(org: Any) -> dict[str, Any]:
+    """The keyword arguments of :func:`read_collaboration` that the ``org`` section sets."""
+    return {"weight": getattr(org, "collaboration_weight", "auto"),
+            "merge": getattr(org, "collaboration_merge", "auto"),
+            "saturation": float(getattr(org, "count_saturation", 0.9))}
 
 
 def build_from_chart(org: Any, rng: np.random.Generator) -> Organisation:
@@ -201,9 +274,9 @@ def build_from_chart(org: Any, rng: np.random.Generator) -> Organisation:
     formal = _formal_ties(chart)
     if not org.collaboration:
         return assemble(org, chart.division, chart.manager, chart.team, formal, rng)
-    u, v, weight = read_collaboration(org.collaboration, chart)
+    ties = read_collaboration(org.collaboration, chart, **collaboration_settings(org))
     return assemble(org, chart.division, chart.manager, chart.team, formal, rng,
-                    informal_pairs=(u, v), informal_trust=weight)
+                    informal_pairs=(ties.u, ties.v), informal_trust=ties.trust)
 
 
 def chart_files(org: Any) -> dict[str, str]:
@@ -212,75 +285,13 @@ def chart_files(org: Any) -> dict[str, str]:
     return {name: hashlib.sha256(Path(name).read_bytes()).hexdigest() for name in files}
 
 
-# --- reading ------------------------------------------------------------------------------------
-
-
-def _rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...]
-          ) -> tuple[list[tuple[int, dict[str, str]]], bool]:
-    """The data rows of a CSV file as ``(line number, {column: stripped text})``.
-
-    Returns:
-        The rows and whether the (first) optional column is present.
-    """
-    reader = csv.reader(io.StringIO(_text(path), newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader, [])]
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise ChartError(f"{path}: column {missing[0]!r} is missing; allowed: a header "
-                             f"row with {', '.join(required)}"
-                             + (f" and optionally {', '.join(optional)}" if optional else ""))
-        wanted = [c for c in (*required, *optional) if c in header]
-        where = {c: header.index(c) for c in wanted}
-        rows = []
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                continue  # blank line
-            cells = record + [""] * (len(header) - len(record))
-            rows.append((reader.line_num, {c: cells[i].strip() for c, i in where.items()}))
-    except csv.Error as error:
-        raise ChartError(f"{path}: line {reader.line_num}: {error}; allowed: comma-separated "
-                         "values") from None
-    return rows, bool(optional) and optional[0] in header
-
-
-def _text(path: Path) -> str:
-    """The file's text: UTF-8, after a byte-order mark if there is one.
-
-    Raises:
-        ChartError: If the file cannot be read or is not UTF-8; the message gives the line and
-            the offset in the file of the first byte that is not.
-    """
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ChartError(f"{path}: cannot be read ({error.strerror}); allowed: a readable "
-                         "CSV file") from None
-    body = data.removeprefix(codecs.BOM_UTF8)
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as error:
-        at = len(data) - len(body) + error.start
-        line = len(re.split(rb"\r\n|\r|\n", body[:error.start]))
-        raise ChartError(f"{path}: line {line}: byte {at} = 0x{data[at]:02x} is not allowed; "
-                         "allowed: UTF-8 text (from Excel: save as 'CSV UTF-8')") from None
+# --- checking -----------------------------------------------------------------------------------
 
 
 def _required(path: str, line: int, column: str, value: str) -> None:
     if not value:
         raise ChartError(f"{path}: line {line}: {column} = '' is not allowed; allowed: a "
                          "non-empty value")
-
-
-def _weight(path: str | Path, line: int, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0.0 < value <= 1.0:
-        raise ChartError(f"{path}: line {line}: weight = {text!r} is not allowed; allowed: a "
-                         "number in (0, 1], the trust on the tie")
-    return value
 
 
 # --- structure ----------------------------------------------------------------------------------

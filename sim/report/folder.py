@@ -16,6 +16,7 @@ import pyarrow as pa
 from sim.experiments.manifest import Manifest
 from sim.experiments.results import atomic_write
 from sim.report import figures
+from sim.report.caveats import caveats
 from sim.report.summary import summarise, verdicts, write_summary_csv
 from sim.report.sweep import write_sweep_report
 from sim.report.text import render_report
@@ -59,12 +60,13 @@ def _write(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
     """The report of one context (a comparison) or of many (a sweep)."""
     summary = summarise(runs, manifest.reference)
     paths = {"summary": write_summary_csv(summary, out_dir / "summary.csv")}
+    notes = [*manifest.notes, *caveats(runs, timeseries, manifest)]
     if len(set(runs["context"].to_pylist())) > 1:
-        return paths | write_sweep_report(runs, summary, manifest, out_dir)
+        return paths | write_sweep_report(runs, summary, manifest, out_dir, notes)
     for path in figures.make_figures(runs, timeseries, summary, out_dir / "figures",
                                      manifest.reference):
         paths[path.stem] = path
-    text = render_report(runs, timeseries, summary, verdicts(summary, runs), manifest)
+    text = render_report(runs, timeseries, summary, verdicts(summary, runs), manifest, notes)
     report = out_dir / "report.md"
     atomic_write(report, lambda p: p.write_text(text, encoding="utf-8"))
     paths["report"] = report

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from sim.engine.metrics import RUN_KPIS, RunKpi
+from sim.engine.metrics import HEADLINE_KPIS, RUN_KPIS, RunKpi
 from sim.experiments.results import atomic_write
 from sim.report.statistics import NAN, share_better, t_interval, welch_interval
 
@@ -150,6 +150,10 @@ def beats_matrix(runs: pa.Table, kpi: str, context: int = 0) -> tuple[list[str],
 def verdicts(summary: pa.Table, runs: pa.Table, context: int = 0) -> list[dict[str, Any]]:
     """For each headline KPI: the best strategy by mean, the runner-up and how sure we are.
 
+    The verdicts come in the order of :data:`~sim.engine.metrics.HEADLINE_KPIS`: knowledge and
+    error rate, contribution, then voluntary reach and its speed. KPIs that count compulsory
+    enrolment as reach are not headline KPIs, so no strategy wins a verdict by enrolling people.
+
     Args:
         summary: Output of :func:`summarise`.
         runs: The runs the summary came from (for the paired best - runner-up difference).
@@ -164,8 +168,8 @@ def verdicts(summary: pa.Table, runs: pa.Table, context: int = 0) -> list[dict[s
     rows = [r for r in summary.to_pylist() if r["context"] == context]
     sub = context_runs(runs, context)
     out = []
-    for kpi in RUN_KPIS:
-        if not kpi.headline or kpi.better not in ("higher", "lower"):
+    for kpi in HEADLINE_KPIS:
+        if kpi.better not in ("higher", "lower"):
             continue
         sign = -1.0 if kpi.better == "higher" else 1.0
         ranked = sorted((r for r in rows if r["kpi"] == kpi.name and math.isfinite(r["mean"])),

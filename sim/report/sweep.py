@@ -21,6 +21,7 @@ from sim.experiments.manifest import Manifest
 from sim.experiments.results import atomic_write
 from sim.experiments.sampling import Sampler
 from sim.report import sweep_figures
+from sim.report.caveats import caveats_section
 from sim.report.contexts import (
     context_cells,
     paired_label,
@@ -72,7 +73,7 @@ def _write_csv(table: pa.Table, path: Path) -> Path:
 
 
 def write_sweep_report(runs: pa.Table, summary: pa.Table, manifest: Manifest,
-                       out_dir: Path) -> dict[str, Path]:
+                       out_dir: Path, caveats: Sequence[str] = ()) -> dict[str, Path]:
     """Write the many-context part of a results folder.
 
     Writes ``winners.csv`` (:func:`~sim.report.contexts.winners_by_context` per KPI), for
@@ -83,6 +84,7 @@ def write_sweep_report(runs: pa.Table, summary: pa.Table, manifest: Manifest,
         summary: :func:`sim.report.summary.summarise` of the runs.
         manifest: The results folder's manifest.
         out_dir: The results folder.
+        caveats: Sentences on what limits the verdict (:mod:`sim.report.caveats`).
 
     Returns:
         Paths by name: ``winners``, ``sensitivity`` (if written), one per figure
@@ -113,7 +115,8 @@ def write_sweep_report(runs: pa.Table, summary: pa.Table, manifest: Manifest,
         runs, summary, winners, out_dir / "figures", design=manifest.design,
         axes=manifest.grid_axes, strategies=strategies, kpis=present, sens=sens, label=label)
     paths |= figures
-    text = _render(runs, manifest, winners=winners, sens=sens, label=label, figures=figures)
+    text = _render(runs, manifest, winners=winners, sens=sens, label=label, figures=figures,
+                   caveats=caveats)
     report = out_dir / "report.md"
     atomic_write(report, lambda p: p.write_text(text, encoding="utf-8"))
     paths["report"] = report
@@ -316,7 +319,8 @@ def _how_section(runs: pa.Table, manifest: Manifest) -> str:
 
 
 def _render(runs: pa.Table, manifest: Manifest, *, winners: dict[str, pa.Table],
-            sens: pa.Table | None, label: str, figures: dict[str, Path]) -> str:
+            sens: pa.Table | None, label: str, figures: dict[str, Path],
+            caveats: Sequence[str] = ()) -> str:
     """The text of a sweep's ``report.md``."""
     strategies = strategies_of(runs)
     design, axes, problem = manifest.design, manifest.grid_axes, manifest.salib_problem
@@ -334,7 +338,7 @@ def _render(runs: pa.Table, manifest: Manifest, *, winners: dict[str, pa.Table],
            "sweep_lines": f"KPIs along the sweep, mean and {CONFIDENCE_TEXT} CI per strategy",
            "sensitivity_figure": f"What drives {label}"}
     kpis = list(manifest.kpis)
-    sections = [f"# Sweep: {manifest.name}", intro,
+    sections = [f"# Sweep: {manifest.name}", intro, caveats_section(caveats),
                 _where_section(winners, kpis, design, axes, keys, strategies)]
     if sens is not None:
         sections.append(_drivers_section(sens, design, kpis, label))
@@ -342,4 +346,4 @@ def _render(runs: pa.Table, manifest: Manifest, *, winners: dict[str, pa.Table],
         sections.append("## Figures\n\n" + "\n\n".join(
             f"![{alt.get(k, k)}](figures/{p.name})" for k, p in figures.items()))
     sections.append(_how_section(runs, manifest))
-    return "\n\n".join(sections) + "\n"
+    return "\n\n".join(filter(None, sections)) + "\n"

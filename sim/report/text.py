@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-from sim.engine.metrics import RUN_KPIS, RunKpi
+from sim.engine.metrics import HEADLINE_KPIS, RUN_KPIS, RunKpi
 from sim.experiments.design import SMALL_VS_WIDE
 from sim.experiments.manifest import Manifest
+from sim.report.caveats import caveats_section
 from sim.report.formats import (
     format_change,
     format_span,
@@ -23,17 +24,29 @@ from sim.report.formats import (
 from sim.report.statistics import CONFIDENCE_TEXT, share_better, t_interval
 from sim.report.summary import context_runs, kpi_values, paired_values
 
-__all__ = ["common_seeds", "head_to_head", "render_report", "verdict_sentence",
+__all__ = ["ENROLMENT_NOTE", "common_seeds", "head_to_head", "render_report", "verdict_sentence",
            "versions_text"]
 
 
 _PHRASES = {
-    "reach_participating": "reach (share participating after {weeks} weeks)",
-    "reach_contributing": "contribution (share contributing after {weeks} weeks)",
-    "time_to_50": "speed (weeks until half the organisation participates)",
     "knowledge_final": "knowledge (March's score after {weeks} weeks, -1 to 1)",
     "error_rate_final": "errors (share of wrong actions after {weeks} weeks)",
+    "reach_contributing": "contribution (share contributing after {weeks} weeks)",
+    "reach_voluntary": "voluntary reach (share taking part by choice after {weeks} weeks)",
+    "time_to_50_voluntary": "voluntary speed (weeks until half the organisation takes part "
+                            "by choice)",
+    "reach_participating": "reach (share participating after {weeks} weeks, compulsory "
+                           "enrolment included)",
+    "reach_enrolled": "enrolment (share who are members only because they were enrolled, "
+                      "after {weeks} weeks)",
+    "time_to_50": "speed (weeks until half the organisation participates, compulsory "
+                  "enrolment included)",
 }
+ENROLMENT_NOTE = ("Compulsory enrolment is shown (*Reach: enrolled only*, and *Reach: "
+                  "participating*, which includes it, under Other KPIs) but not judged: "
+                  "membership someone did not choose is not engagement, so the verdict rests "
+                  "on knowledge, errors, contribution and voluntary participation.")
+"""The one sentence of the KPI section on why enrolment does not count as reach."""
 _PROFILE = {"lurker_share": 0.90, "contributor_share": 0.09, "champion_share": 0.01}
 _CYCLES = ("value_immediate", "value_potential", "value_applied", "value_realised",
            "value_reframing")
@@ -72,8 +85,8 @@ def verdict_sentence(v: dict[str, Any], weeks: str) -> str:
 
 def _headline_section(index: dict, strategies: list[str], reference: str) -> str:
     """Per headline KPI: a table of means, paired differences and P(beats reference)."""
-    parts = ["## Headline KPIs"]
-    for kpi in (k for k in RUN_KPIS if k.headline):
+    parts = ["## Headline KPIs", ENROLMENT_NOTE]
+    for kpi in HEADLINE_KPIS:
         mine = [index[kpi.name, s] for s in strategies if (kpi.name, s) in index]
         if not mine:
             continue
@@ -165,7 +178,7 @@ def common_seeds(runs: pa.Table) -> bool | None:
 
 def _pairing_section(rows: list[dict], runs: pa.Table, reference: str) -> str:
     """How much pairing on common random numbers narrowed the intervals of differences."""
-    headline = {k.name for k in RUN_KPIS if k.headline}
+    headline = {k.name for k in HEADLINE_KPIS}
     widths = [(r["unpaired_ci_high"] - r["unpaired_ci_low"], r["diff_ci_high"] - r["diff_ci_low"])
               for r in rows if r["kpi"] in headline and r["strategy"] != reference]
     ratios = [u / p for u, p in widths if math.isfinite(u) and math.isfinite(p) and p > 0]
@@ -235,7 +248,7 @@ def head_to_head(runs: pa.Table, weeks: str, pair: tuple[str, str]) -> str:
     if not {a, b} <= present or a == b:
         return ""
     lines, wins = [], {a: [], b: [], None: []}
-    for kpi in (k for k in RUN_KPIS if k.headline):
+    for kpi in (k for k in HEADLINE_KPIS if k.name in first.column_names):
         values = kpi_values(first, kpi.name)
         diff = paired_values(values[a], values[b])
         mean, _, low, high = t_interval(diff)
@@ -265,8 +278,12 @@ def head_to_head(runs: pa.Table, weeks: str, pair: tuple[str, str]) -> str:
 
 
 def render_report(runs: pa.Table, timeseries: pa.Table, summary: pa.Table,
-                  verdict_list: list[dict[str, Any]], manifest: Manifest) -> str:
-    """The text of ``report.md`` of one context (``summary.csv`` holds every context)."""
+                  verdict_list: list[dict[str, Any]], manifest: Manifest,
+                  caveats: Sequence[str] = ()) -> str:
+    """The text of ``report.md`` of one context (``summary.csv`` holds every context).
+
+    ``caveats`` (:mod:`sim.report.caveats`) become a section right after the verdict.
+    """
     reference = manifest.reference
     rows = [r for r in summary.to_pylist() if r["context"] == 0]
     index = {(r["kpi"], r["strategy"]): r for r in rows}
@@ -288,6 +305,7 @@ def render_report(runs: pa.Table, timeseries: pa.Table, summary: pa.Table,
         + (f" ({manifest.name})" if manifest.command == "sweep" else ""), intro,
         "## Verdict\n\n" + (" ".join(verdict_sentence(v, weeks) for v in verdict_list)
                              or "No headline KPI could be compared."),
+        caveats_section(caveats),
         head_to_head(runs, weeks, tuple(manifest.contrast)) if manifest.contrast else "",
         _headline_section(index, strategies, reference),
         *_other_sections(index, strategies, reference),

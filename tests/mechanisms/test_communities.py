@@ -136,3 +136,30 @@ def test_an_empty_dormant_community_is_closed_and_its_slot_reused():
     again = communities.launch(state, params, official=True, energy=0.5)
     assert again == k and state.communities.status[k] == Status.FORMING
     assert not state.communities.code[k].any() and not state.communities.members[:, k].any()
+
+
+def test_compulsory_enrolment_is_marked_and_leaving_clears_the_mark():
+    params = small_params()
+    state = make_state(params)
+    c = state.communities
+    forced = communities.launch(state, params, official=True, compulsory=True)
+    chosen = communities.launch(state, params, official=True)
+    communities.enrol(state, params, np.arange(10), forced, compulsory=True)
+    communities.enrol(state, params, np.arange(5, 15), chosen)
+    assert c.enrolled[:10, forced].all() and not c.enrolled[:, chosen].any()
+    assert np.array_equal(np.flatnonzero(c.chosen.any(axis=1)), np.arange(5, 15))
+    # Enrolling someone who is already a member by choice keeps it their choice.
+    communities.enrol(state, params, np.arange(5, 15), chosen, compulsory=True)
+    assert not c.enrolled[:, chosen].any()
+    communities.leave(state, np.arange(3))
+    assert not c.enrolled[:3].any() and c.enrolled[3:10, forced].all()
+
+
+def test_a_relaunched_slot_forgets_its_enrolments():
+    params = small_params(community__max_communities=1)
+    state = make_state(params)
+    k = communities.launch(state, params, official=True, compulsory=True)
+    communities.enrol(state, params, np.arange(10), k, compulsory=True)
+    state.communities.used[k] = False  # closed
+    again = communities.launch(state, params, official=True)
+    assert again == k and not state.communities.enrolled[:, k].any()

@@ -86,6 +86,9 @@ def test_newcomers_take_over_the_leavers_compulsory_memberships(rng):
     assert not members[:, voluntary].any()
     assert state.employees.compulsory[:30].all() and not state.employees.compulsory[30:].any()
     assert (state.employees.engagement[:30] == Engagement.LURKER).all()
+    # The newcomers did not choose these memberships: they are enrolled.
+    assert state.communities.enrolled[:30, compulsory].all()
+    assert not state.communities.chosen.any()
 
 
 def test_definite_beliefs_have_no_unknown_dimensions(rng):

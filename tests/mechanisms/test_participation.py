@@ -3,7 +3,7 @@ import scipy.sparse as sp
 
 from sim.engine.mechanisms import communities
 from sim.engine.mechanisms.participation import joining_hazard, participation_step
-from sim.engine.state import ORG_WIDE, Engagement
+from sim.engine.state import ORG_WIDE, Engagement, Status
 from tests.conftest import make_state, ring, small_params
 
 NO_CHURN = {"participation__dropout_rate": 0.0, "participation__lapse_rate": 0.0,
@@ -40,10 +40,15 @@ def test_linear_hazard_grows_with_participating_ties():
     state = make_state(params.replace({"org.employees": n}), ties=ring(n, 4))
     state.employees.engagement[:] = Engagement.AWARE
     state.employees.engagement[[1, 2]] = Engagement.LURKER
+    state.communities.members[[1, 2], 0] = True  # members by choice
     hazard = joining_hazard(state, params)
     assert np.isclose(hazard[0], 0.01 + 0.5 * 2 / 4)   # ties 1, 2 of {38, 39, 1, 2}
     assert np.isclose(hazard[3], 0.01 + 0.5 * 2 / 4)   # ties 1, 2 of {1, 2, 4, 5}
     assert np.isclose(hazard[20], 0.01)
+    state.communities.enrolled[[1, 2], 0] = True  # only enrolled: a box ticked persuades nobody
+    assert np.isclose(joining_hazard(state, params)[0], 0.01)
+    state.employees.engagement[2] = Engagement.CONTRIBUTOR  # contributing does, enrolled or not
+    assert np.isclose(joining_hazard(state, params)[0], 0.01 + 0.5 * 1 / 4)
 
 
 def test_count_thresholds_need_reinforcement_on_a_clustered_ring(rng):
@@ -179,3 +184,31 @@ def test_members_of_large_communities_contribute_less(rng):
     # Expected 1 / (1 + 20/20) = 0.5 in the small one, 1 / (1 + 180/20) = 0.1 in the large one.
     assert abs(contributing[:20].mean() - 0.5) < 0.25
     assert abs(contributing[20:].mean() - 0.1) < 0.06
+
+
+def test_joining_another_community_is_a_choice_even_for_the_enrolled(rng):
+    """An enrolled member who joins a second community on their own takes part by choice."""
+    params = small_params(participation__spontaneous_join_rate=1.0, **NO_CHURN)
+    state = make_state(params)
+    forced = communities.launch(state, params, official=True, compulsory=True, energy=1.0)
+    communities.enrol(state, params, np.arange(state.employees.n), forced, compulsory=True)
+    open_network(state, params)
+    state.step = 1
+    participation_step(state, params, rng)
+    c = state.communities
+    assert c.enrolled[:, forced].all()  # still enrolled where they were enrolled
+    joined = c.members.sum(axis=1) == 2
+    assert joined.mean() > 0.9
+    assert np.array_equal(c.chosen.any(axis=1), joined)
+
+
+def test_leaving_a_dormant_community_clears_the_enrolment(rng):
+    params = small_params(community__dormant_exit_rate=1.0, **NO_CHURN)
+    state = make_state(params)
+    k = communities.launch(state, params, official=True, compulsory=True)
+    communities.enrol(state, params, np.arange(20), k, compulsory=True)
+    state.communities.status[k] = Status.DORMANT
+    state.step = 1
+    participation_step(state, params, rng)
+    assert not state.communities.members[:, k].any()
+    assert not state.communities.enrolled[:, k].any()

@@ -67,6 +67,7 @@ def launch(
     c.hours[k] = 0.0
     c.code[k] = 0
     c.members[:, k] = False
+    c.enrolled[:, k] = False
     return k
 
 
@@ -74,7 +75,9 @@ def enrol(state: State, params: Params, people: np.ndarray, community: int,
           compulsory: bool = False) -> np.ndarray:
     """Make people members of a community (lurkers if they were not participating yet).
 
-    Voluntary enrolment respects each person's membership cap; compulsory enrolment does not.
+    Voluntary enrolment (an accepted invitation, a founder, an unofficial group's members)
+    respects each person's membership cap and is a membership by choice; compulsory enrolment
+    does not respect the cap, and its memberships are marked ``Communities.enrolled``.
 
     Args:
         state: Run state.
@@ -92,6 +95,7 @@ def enrol(state: State, params: Params, people: np.ndarray, community: int,
     room = compulsory | (state.communities.members[people].sum(axis=1) < e.max_memberships[people])
     new = people[room & ~state.communities.members[people, community]]
     state.communities.members[new, community] = True
+    state.communities.enrolled[new, community] = compulsory
     e.engagement[new] = np.maximum(e.engagement[new], Engagement.LURKER)
     if compulsory:
         e.motivation[new] *= 1.0 - params.participation.compulsion_penalty
@@ -103,6 +107,7 @@ def leave(state: State, people: np.ndarray) -> None:
     """Remove people from all their communities; participants step back to aware."""
     e = state.employees
     state.communities.members[people] = False
+    state.communities.enrolled[people] = False
     e.engagement[people] = np.minimum(e.engagement[people], Engagement.AWARE)
     e.compulsory[people] = False
 

@@ -4,14 +4,17 @@ The engagement ladder is unaware -> aware -> lurker -> contributor -> champion (
 peripheral participation, Lave & Wenger 1991; the 90-9-1 pattern, Nielsen 2006).
 
 * **Awareness** comes from the organisation's communications while an official network exists,
-  and by word of mouth from participating colleagues.
+  and by word of mouth from engaged colleagues.
 * **Joining** spreads as *simple* contagion, a Bass (1969) hazard ``p + q s`` in the
-  trust-weighted share ``s`` of one's ties who participate, or as *complex* contagion, where one
+  trust-weighted share ``s`` of one's ties who are *engaged* — members by choice, or
+  contributors: a colleague only enrolled compulsorily sends no signal (:func:`engaged`) —
+  or as *complex* contagion, where one
   joins (with chance ``join_rate``) once that share (Watts 2002) or that number of ties
   (Centola & Macy 2007) reaches a personal threshold; the spontaneous rate ``p`` applies in both
   forms. A joiner picks one of the communities open to them with probability proportional to
   its *exposure* (the summed trust of their ties to its members) plus ``official_pull`` for an
-  open official community.
+  open official community. A join is a membership by choice (``Communities.enrolled`` is not
+  set), also when the community is compulsory.
 * **Climbing** from lurker to contributor needs motivation, psychological safety (Edmondson 1999),
   a non-competitive culture and an energetic community, and is less likely in a large one
   (social loafing, Karau & Williams 1993); champions need recognition.
@@ -38,7 +41,7 @@ from sim.engine.state import Engagement, State, Status
 if TYPE_CHECKING:
     from sim.engine.params import Params
 
-__all__ = ["participation_step", "joining_hazard", "participating_share"]
+__all__ = ["engaged", "engaged_share", "joining_hazard", "participation_step"]
 
 BASE_ATTRACTION = 0.01
 """Weight of a community, on top of its energy, when a member picks the one they turn to this
@@ -46,17 +49,29 @@ week, so that members also turn to (and meet with) a community that has no energ
 communities start with none. It also sets how strongly energy draws: a community of energy 0.1
 draws eleven times as often as one of energy 0."""
 
-def participating_share(state: State) -> tuple[np.ndarray, np.ndarray]:
-    """Trust-weighted share and number of each employee's ties who participate.
+def engaged(state: State) -> np.ndarray:
+    """Who sends the social signal, ``(n,)`` bool: members by choice, and contributors.
+
+    A colleague who was only enrolled compulsorily ("a box to check") is a member, but their
+    membership tells nobody that the network is worth joining; one who took part by choice, or
+    who contributes even though enrolled, does. Without compulsory enrolment this is everyone
+    who participates.
+    """
+    e, c = state.employees, state.communities
+    return c.chosen.any(axis=1) | (e.engagement >= Engagement.CONTRIBUTOR)
+
+
+def engaged_share(state: State) -> tuple[np.ndarray, np.ndarray]:
+    """Trust-weighted share and number of each employee's ties who are :func:`engaged`.
 
     Returns:
         ``(share, count)``, both ``(n,)``; the share is 0 for people without ties.
     """
-    participating = state.employees.participating.astype(float)
-    weighted = state.ties @ participating
+    signal = engaged(state).astype(float)
+    weighted = state.ties @ signal
     share = np.divide(weighted, state.tie_strength, out=np.zeros_like(weighted),
                       where=state.tie_strength > 0)
-    return share, state.adjacency @ participating
+    return share, state.adjacency @ signal
 
 
 def joining_hazard(state: State, params: Params) -> np.ndarray:
@@ -67,7 +82,7 @@ def joining_hazard(state: State, params: Params) -> np.ndarray:
     2007) reaches the employee's threshold; nobody is pushed over a threshold by zero ties.
     """
     pp = params.participation
-    share, count = participating_share(state)
+    share, count = engaged_share(state)
     if pp.contagion == "linear":
         return np.clip(pp.spontaneous_join_rate + pp.imitation_rate * share, 0.0, 1.0)
     signal = share if pp.threshold_type == "fraction" else count
@@ -146,7 +161,7 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
 
     engagement = e.engagement.copy()
     m_eff = e.motivation * (1.0 - e.fatigue)
-    share, _ = participating_share(state)
+    share, _ = engaged_share(state)
     network_exists = bool((c.used & c.official & (c.status != Status.DORMANT)).any())
 
     # Awareness.
@@ -192,8 +207,10 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
     e.engagement[lapses] -= 1
     communities.leave(state, np.flatnonzero(drops))
     c.members[exits] = False
+    c.enrolled[exits] = False
     joiners = np.flatnonzero(joins & ~drops)
-    c.members[joiners, target[joiners]] = True
+    c.members[joiners, target[joiners]] = True  # by choice: not enrolled
+    c.enrolled[joiners, target[joiners]] = False
     e.engagement[joiners] = np.maximum(e.engagement[joiners], Engagement.LURKER)
     orphaned = (e.engagement >= Engagement.LURKER) & ~c.members.any(axis=1)
     communities.leave(state, np.flatnonzero(orphaned))
