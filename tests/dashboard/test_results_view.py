@@ -73,7 +73,9 @@ def test_default_verdict_is_plain_sentences_on_strategies_and_kpis():
     verdict = open_results(DEFAULT).verdict
     assert len(verdict) >= 5  # one per headline KPI, then start small or start wide
     text = " ".join(verdict)
-    assert "reach" in text and "leader_cascade" in text and "small_groups_first" in text
+    assert text.startswith("On knowledge")  # the verdict leads with what was learnt
+    assert "voluntary reach" in text and "small_groups_first" in text
+    assert "boundary_spanners_first" in text  # the winner on voluntary reach
     assert any(s.startswith("Paired over the same replications") for s in verdict)
     for sentence in verdict:
         assert sentence.endswith(".")
