@@ -375,10 +375,10 @@ def _chart_text(params: Any) -> str:
     """`` (organisation from x.csv: 156 employees in 1 division; 2,010 collaboration ties)``."""
     if not params.org.chart:
         return ""
-    from sim.org.summary import summarise
+    from sim.org.summary import counted, summarise
 
     found = summarise(params.org)
-    divisions = f"{found.divisions} division{'' if found.divisions == 1 else 's'}"
+    divisions = counted(found.divisions, "division")
     ties = (f"; {found.collaboration.pairs:,} collaboration ties" if found.collaboration
             else "")
     flat = "; no reporting lines" if not found.with_manager else ""

@@ -27,6 +27,7 @@ from sim.errors import ParameterError
 from sim.org.build import build_organisation
 from sim.org.chart import read_chart
 from sim.org.generator import Organisation
+from sim.org.summary import counted
 from sim.report.caveats import HIGH_START
 
 __all__ = ["built_lines", "check_hierarchy", "flat_text", "organisation", "reporting_lines",
@@ -104,10 +105,10 @@ def built_lines(params: Params, org: Organisation | None = None) -> list[str]:
         managed = org.manager >= 0
         managers = np.unique(org.manager[managed]).size
         lines += [f"synthetic organisation: {org.n:,} people in "
-                  f"{_plural(org.n_divisions, 'division')}",
+                  f"{counted(org.n_divisions, 'division')}",
                   f"reporting lines: {int(managed.sum()):,} people with a manager, "
-                  f"{_plural(managers, 'manager')}, "
-                  f"{_plural(int(org.depth.max()) + 1, 'level')}"]
+                  f"{counted(managers, 'manager')}, "
+                  f"{counted(int(org.depth.max()) + 1, 'level')}"]
     degree = np.diff(org.ties.indptr)
     lo = np.repeat(np.arange(org.n), degree)
     cross = float(np.mean(org.division[lo] != org.division[org.ties.indices])) if lo.size else 0.0
@@ -126,7 +127,3 @@ def built_lines(params: Params, org: Organisation | None = None) -> list[str]:
     if flat:
         lines.append(f"strategies it does not suit: {', '.join(flat)} (no reporting lines)")
     return lines
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"

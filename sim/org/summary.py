@@ -23,7 +23,8 @@ from sim.org.chart import Chart, collaboration_settings, read_chart, read_collab
 from sim.org.collaboration import Collaboration
 from sim.org.csv_export import ExportFormat
 
-__all__ = ["CollaborationSummary", "FileSummary", "OrgSummary", "summarise", "summarise_files"]
+__all__ = ["CollaborationSummary", "FileSummary", "OrgSummary", "counted", "summarise",
+           "summarise_files"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class FileSummary:
 
     def text(self) -> str:
         """``"2,341 rows, semicolon-separated, Windows-1252"``."""
-        return f"{_count(self.rows, 'row')}, {self.delimiter}-separated, {self.encoding}"
+        return f"{counted(self.rows, 'row')}, {self.delimiter}-separated, {self.encoding}"
 
 
 @dataclass(frozen=True)
@@ -124,13 +125,13 @@ class OrgSummary:
                  else f"{self.division_min:,}–{self.division_max:,}")
         out = [f"employees: {self.employees.text()}",
                *(f"  notice: {n}" for n in self.employees.notices),
-               f"people: {self.people:,} in {_count(self.divisions, 'division')} "
+               f"people: {self.people:,} in {counted(self.divisions, 'division')} "
                f"({sizes} each)"]
         if not self.with_manager:
             out.append(f"reporting lines: none ({_people(self.people)}, 0 managers)")
         else:
             out.append(f"reporting lines: {_people(self.with_manager)} with a manager, "
-                       f"{_count(self.managers, 'manager')}, {_count(self.levels, 'level')}")
+                       f"{counted(self.managers, 'manager')}, {counted(self.levels, 'level')}")
             out.append(f"span of control: {self.span_mean:.1f} direct reports on average, "
                        f"at most {self.span_max:,}")
         if self.team_column:
@@ -150,10 +151,10 @@ class OrgSummary:
         if c.weight == "count" and c.saturation_count is not None and c.pairs:
             weight += f"; full trust from a count of {c.saturation_count:,.4g}"
         out.append(weight)
-        merged = (f"{_count(c.merged, 'repeated row')} merged" if c.merge == "presence"
-                  else f"{_count(c.merged, 'row')} merged by {c.merge}")
+        merged = (f"{counted(c.merged, 'repeated row')} merged" if c.merge == "presence"
+                  else f"{counted(c.merged, 'row')} merged by {c.merge}")
         dropped = f", {c.dropped:,} dropped: count 0" if c.dropped else ""
-        out.append(f"ties: {_count(c.pairs, 'pair')} ({merged}{dropped})")
+        out.append(f"ties: {counted(c.pairs, 'pair')} ({merged}{dropped})")
         out.append(f"people without a tie: {c.isolated:,}")
         if c.pairs:
             out.append(f"{100 * c.cross_division_share:.0f}% of ties cross divisions")
@@ -218,7 +219,7 @@ def _collaboration(chart: Chart, ties: Collaboration) -> CollaborationSummary:
         cross_division_share=across)
 
 
-def _count(n: int, noun: str) -> str:
+def counted(n: int, noun: str) -> str:
     """``"1 division"``, ``"5 divisions"``, ``"2,341 rows"``."""
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 

@@ -74,19 +74,25 @@ def engaged_share(state: State) -> tuple[np.ndarray, np.ndarray]:
     return share, state.adjacency @ signal
 
 
-def joining_hazard(state: State, params: Params) -> np.ndarray:
+def joining_hazard(state: State, params: Params,
+                   signal: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Weekly chance that each employee joins a community, from the contagion rule.
 
     Linear (simple contagion, Bass 1969): ``p + q s``. Threshold (complex contagion): ``p`` plus
-    ``join_rate`` once ``s`` (Watts 2002) or the number of participating ties (Centola & Macy
-    2007) reaches the employee's threshold; nobody is pushed over a threshold by zero ties.
+    ``join_rate`` once ``s`` (Watts 2002) or the number of engaged ties (Centola & Macy 2007)
+    reaches the employee's threshold; nobody is pushed over a threshold by zero ties.
+
+    Args:
+        state: The state at the start of the participation phase.
+        params: The run's parameters.
+        signal: :func:`engaged_share` of ``state``, if already computed this step.
     """
     pp = params.participation
-    share, count = engaged_share(state)
+    share, count = signal if signal is not None else engaged_share(state)
     if pp.contagion == "linear":
         return np.clip(pp.spontaneous_join_rate + pp.imitation_rate * share, 0.0, 1.0)
-    signal = share if pp.threshold_type == "fraction" else count
-    over = (signal >= state.employees.threshold) & (count > 0)
+    level = share if pp.threshold_type == "fraction" else count
+    over = (level >= state.employees.threshold) & (count > 0)
     return np.clip(pp.spontaneous_join_rate + pp.join_rate * over, 0.0, 1.0)
 
 
@@ -161,7 +167,8 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
 
     engagement = e.engagement.copy()
     m_eff = e.motivation * (1.0 - e.fatigue)
-    share, _ = engaged_share(state)
+    signal = engaged_share(state)  # once a step: awareness and joining both read it
+    share = signal[0]
     network_exists = bool((c.used & c.official & (c.status != Status.DORMANT)).any())
 
     # Awareness.
@@ -171,7 +178,7 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
     # Joining: the hazard, then which community.
     n_member = c.members.sum(axis=1)
     may_join = (engagement >= Engagement.AWARE) & (n_member < e.max_memberships)
-    joins = may_join & (u_join < joining_hazard(state, params))
+    joins = may_join & (u_join < joining_hazard(state, params, signal))
     cols = np.flatnonzero(c.used)
     members = c.members[:, cols]
     exposure = state.ties @ members.astype(float)
