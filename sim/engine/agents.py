@@ -88,7 +88,9 @@ class Employee(mesa.Agent):
     @property
     def communities(self) -> list[int]:
         """Indices of the communities this employee belongs to."""
-        return np.flatnonzero(self.model.state.communities.members[self.index]).tolist()
+        memberships = self.model.state.communities.memberships
+        row = memberships.slots[self.index]
+        return row[row < memberships.capacity].tolist()
 
     @property
     def is_spanner(self) -> bool:
@@ -125,12 +127,12 @@ class Community(mesa.Agent):
     @property
     def members(self) -> np.ndarray:
         """Row indices of the members."""
-        return np.flatnonzero(self.model.state.communities.members[:, self.index])
+        return self.model.state.communities.memberships.members_of(self.index)
 
     @property
     def size(self) -> int:
         """Number of members."""
-        return int(self.model.state.communities.members[:, self.index].sum())
+        return int(self.model.state.communities.memberships.size[self.index])
 
     @property
     def energy(self) -> float:

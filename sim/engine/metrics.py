@@ -110,8 +110,8 @@ def measure(state: State, previous_silo: float = float("nan")) -> dict[str, floa
                       if live.any() else 0.0)
     silo = (week.exchanges_within / week.exchanges_total if week.exchanges_total
             else previous_silo)
-    voluntary = c.chosen.any(axis=1)
-    enrolled = c.members.any(axis=1) & ~voluntary
+    voluntary = c.memberships.chosen_any()
+    enrolled = (c.memberships.count > 0) & ~voluntary
     values = {
         "step": float(state.step),
         "aware_share": float((e.engagement >= Engagement.AWARE).mean()),
@@ -129,7 +129,7 @@ def measure(state: State, previous_silo: float = float("nan")) -> dict[str, floa
         "dormant_communities": float((c.used & (c.status == Status.DORMANT)).sum()),
         "meetings": float(week.meets.sum()),
         "attending_share": float((week.attending >= 0).mean()),
-        "spanner_load": float(c.members[e.is_spanner].sum(axis=1).mean()) if e.is_spanner.any()
+        "spanner_load": float(c.memberships.count[e.is_spanner].mean()) if e.is_spanner.any()
         else 0.0,
         "silo_index": float(silo),
         "standards_adopted": float(world.standards_adopted),

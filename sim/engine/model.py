@@ -106,7 +106,7 @@ class LearningModel(mesa.Model):
         for members, energy in zip(self.org.groups, self.org.group_energy, strict=True):
             group = self.launch_community(official=False, scope=BY_TIES, energy=float(energy))
             communities.enrol(self.state, self.params, members, group.index)
-            joined = members[self.state.communities.members[members, group.index]]
+            joined = members[self.state.communities.memberships.contains(members, group.index)]
             active = joined[rng.random(joined.size) < energy]
             self.state.employees.engagement[active] = Engagement.CONTRIBUTOR
 

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.engine.landscape import NKLandscape
+from sim.engine.memberships import Memberships
 from sim.engine.rng import Streams
 from sim.org.generator import Organisation
 
@@ -165,17 +166,21 @@ class Communities:
     status: np.ndarray
     low_weeks: np.ndarray
     code: np.ndarray
-    members: np.ndarray
-    """Membership matrix, ``(n, C)`` booleans."""
-    enrolled: np.ndarray
-    """Memberships that came from compulsory enrolment, ``(n, C)`` booleans; a membership that
-    is not enrolled was chosen (an invitation accepted, a community joined on one's own, an
-    unofficial group). Set and cleared with the membership; only ``members & enrolled`` is
-    meaningful."""
+    memberships: Memberships
+    """Who belongs to which community, and which memberships came from compulsory enrolment
+    (a membership that is not enrolled was chosen: an invitation accepted, a community joined
+    on one's own, an unofficial group); see :mod:`sim.engine.memberships`."""
 
     @classmethod
-    def empty(cls, n: int, capacity: int, m: int) -> Communities:
-        """Allocate arrays for ``capacity`` communities, none of them in use."""
+    def empty(cls, n: int, capacity: int, m: int, width: int = 2) -> Communities:
+        """Allocate arrays for ``capacity`` communities, none of them in use.
+
+        Args:
+            n: Number of employees.
+            capacity: Most communities at once.
+            m: Practice dimensions (the codes' length).
+            width: Memberships per person to make room for at first (the largest cap).
+        """
         return cls(
             used=np.zeros(capacity, bool),
             official=np.zeros(capacity, bool),
@@ -188,8 +193,7 @@ class Communities:
             status=np.full(capacity, Status.FORMING, np.int8),
             low_weeks=np.zeros(capacity, np.int32),
             code=np.zeros((capacity, m), np.int8),
-            members=np.zeros((n, capacity), bool),
-            enrolled=np.zeros((n, capacity), bool),
+            memberships=Memberships(n, capacity, width),
         )
 
     @property
@@ -199,8 +203,27 @@ class Communities:
 
     @property
     def size(self) -> np.ndarray:
-        """Members per community, ``(C,)``."""
-        return self.members.sum(axis=0)
+        """Members per community, ``(C,)`` (kept up to date by :class:`Memberships`)."""
+        view = self.memberships.size.view()
+        view.flags.writeable = False
+        return view
+
+    @property
+    def members(self) -> np.ndarray:
+        """The membership matrix, ``(n, C)`` booleans.
+
+        A read-only copy built on each access, for display and tests; mechanisms use
+        :attr:`memberships`.
+        """
+        return _read_only(self.memberships.dense())
+
+    @property
+    def enrolled(self) -> np.ndarray:
+        """Memberships that came from compulsory enrolment, ``(n, C)`` booleans.
+
+        A read-only copy, as :attr:`members`.
+        """
+        return _read_only(self.memberships.dense(enrolled_only=True))
 
     @property
     def live(self) -> np.ndarray:
@@ -209,8 +232,17 @@ class Communities:
 
     @property
     def chosen(self) -> np.ndarray:
-        """Memberships taken by choice, ``(n, C)``: members not enrolled compulsorily."""
-        return self.members > self.enrolled  # members & ~enrolled, with one temporary
+        """Memberships taken by choice, ``(n, C)``: members not enrolled compulsorily.
+
+        A read-only copy, as :attr:`members`.
+        """
+        return _read_only(self.members > self.enrolled)
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """Mark an array read-only and return it (so that writing to a copy fails loudly)."""
+    array.flags.writeable = False
+    return array
 
 
 @dataclass
@@ -342,5 +374,6 @@ class State:
             world.landscape = NKLandscape.generate(m, kp.nk_interactions, streams["landscape"],
                                                    kp.nk_exponent)
             world.reality = world.landscape.optimum.copy()
-        communities = Communities.empty(n, params.community.max_communities, m)
+        communities = Communities.empty(n, params.community.max_communities, m,
+                                        width=int(employees.max_memberships.max(initial=1)))
         return cls(employees, communities, world, org.ties.tocsr())

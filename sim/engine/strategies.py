@@ -158,13 +158,13 @@ def invite(model: LearningModel, people: np.ndarray, community: int,
 def _with_room(model: LearningModel) -> np.ndarray:
     """Mask of employees below their membership cap (who can still join voluntarily)."""
     e = model.state.employees
-    return model.state.communities.members.sum(axis=1) < e.max_memberships
+    return model.state.communities.memberships.count < e.max_memberships
 
 
 def _official_members(model: LearningModel) -> np.ndarray:
     """Mask of employees who belong to at least one official community."""
     c = model.state.communities
-    return (c.members & (c.used & c.official)[None, :]).any(axis=1)
+    return c.memberships.in_any(c.used & c.official)
 
 
 def _most_motivated(model: LearningModel, candidates: np.ndarray) -> int:
@@ -250,7 +250,7 @@ class SmallGroupsFirst(Strategy):
         for g in groups[c.energy[groups] >= self.p.momentum]:
             if (c.used & c.official).sum() >= self.p.max_groups:
                 return
-            near = (_neighbours(model, np.flatnonzero(c.members[:, g]))
+            near = (_neighbours(model, c.memberships.members_of(g))
                     & ~_official_members(model) & _with_room(model))
             self._open_group(model, _most_motivated(model, np.flatnonzero(near)), rng)
 
@@ -324,7 +324,7 @@ class OrgWideFirst(Strategy):
             return
         state = model.state
         c, e = state.communities, state.employees
-        in_network = c.members[:, self.network]
+        in_network = c.memberships.mask_of(self.network)
         contributing = in_network & (e.engagement >= Engagement.CONTRIBUTOR)
         demand = np.bincount(e.division[contributing], minlength=model.org.n_divisions)
         served = set(c.scope[c.used & c.official & (c.scope >= 0)].tolist())
@@ -364,7 +364,9 @@ class CoOptExisting(Strategy):
         chosen = unofficial[np.argsort(-c.energy[unofficial], kind="stable")][: self.p.groups]
         c.official[chosen] = True
         if self.p.umbrella and (~c.used).any():
-            members = np.flatnonzero(c.members[:, chosen].any(axis=1))
+            picked = np.zeros(c.capacity, bool)
+            picked[chosen] = True
+            members = np.flatnonzero(c.memberships.in_any(picked))
             invite(model, members, _open_network(model), rng)
 
 

@@ -69,7 +69,7 @@ def test_low_energy_makes_a_community_dormant_and_dormant_ones_do_not_meet():
     communities.refresh_status(state, params)
     assert state.communities.status[k] == Status.DORMANT
     assert not communities.schedule_meetings(state)[k]
-    assert not communities.open_to(state, np.array([k])).any()
+    assert not communities.open_to(state, np.arange(state.employees.n), np.array([k])).any()
 
 
 def test_communities_need_enough_members_and_meet_at_their_cadence():

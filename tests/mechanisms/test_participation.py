@@ -40,12 +40,14 @@ def test_linear_hazard_grows_with_participating_ties():
     state = make_state(params.replace({"org.employees": n}), ties=ring(n, 4))
     state.employees.engagement[:] = Engagement.AWARE
     state.employees.engagement[[1, 2]] = Engagement.LURKER
-    state.communities.members[[1, 2], 0] = True  # members by choice
+    state.communities.memberships.add(np.array([1, 2]), 0)  # members by choice
     hazard = joining_hazard(state, params)
     assert np.isclose(hazard[0], 0.01 + 0.5 * 2 / 4)   # ties 1, 2 of {38, 39, 1, 2}
     assert np.isclose(hazard[3], 0.01 + 0.5 * 2 / 4)   # ties 1, 2 of {1, 2, 4, 5}
     assert np.isclose(hazard[20], 0.01)
-    state.communities.enrolled[[1, 2], 0] = True  # only enrolled: a box ticked persuades nobody
+    state.communities.memberships.remove_people(np.array([1, 2]))
+    state.communities.memberships.add(np.array([1, 2]), 0, enrolled=True)  # only enrolled:
+    # a box ticked persuades nobody
     assert np.isclose(joining_hazard(state, params)[0], 0.01)
     state.employees.engagement[2] = Engagement.CONTRIBUTOR  # contributing does, enrolled or not
     assert np.isclose(joining_hazard(state, params)[0], 0.01 + 0.5 * 1 / 4)
@@ -161,7 +163,7 @@ def test_fatigue_builds_with_meetings_and_wears_off(rng):
         participation_step(state, params, rng)
     tired = state.employees.fatigue.mean()
     assert tired > 0.2
-    state.communities.members[:] = False
+    state.communities.memberships.remove_people(np.arange(state.employees.n))
     state.step = 6
     participation_step(state, params, rng)
     assert state.employees.fatigue.mean() < tired

@@ -66,8 +66,7 @@ def launch(
     c.energy[k], c.status[k], c.low_weeks[k] = energy, Status.FORMING, 0
     c.hours[k] = 0.0
     c.code[k] = 0
-    c.members[:, k] = False
-    c.enrolled[:, k] = False
+    c.memberships.remove_community(k)
     return k
 
 
@@ -90,12 +89,11 @@ def enrol(state: State, params: Params, people: np.ndarray, community: int,
     Returns:
         The indices of the people newly enrolled.
     """
-    e = state.employees
+    e, memberships = state.employees, state.communities.memberships
     people = np.unique(np.asarray(people, dtype=np.int64))
-    room = compulsory | (state.communities.members[people].sum(axis=1) < e.max_memberships[people])
-    new = people[room & ~state.communities.members[people, community]]
-    state.communities.members[new, community] = True
-    state.communities.enrolled[new, community] = compulsory
+    room = compulsory | (memberships.count[people] < e.max_memberships[people])
+    new = people[room & ~memberships.contains(people, community)]
+    memberships.add(new, community, enrolled=compulsory)
     e.engagement[new] = np.maximum(e.engagement[new], Engagement.LURKER)
     if compulsory:
         e.motivation[new] *= 1.0 - params.participation.compulsion_penalty
@@ -106,8 +104,7 @@ def enrol(state: State, params: Params, people: np.ndarray, community: int,
 def leave(state: State, people: np.ndarray) -> None:
     """Remove people from all their communities; participants step back to aware."""
     e = state.employees
-    state.communities.members[people] = False
-    state.communities.enrolled[people] = False
+    state.communities.memberships.remove_people(people)
     e.engagement[people] = np.minimum(e.engagement[people], Engagement.AWARE)
     e.compulsory[people] = False
 
@@ -157,14 +154,15 @@ def update_energy(state: State, params: Params) -> None:
     c.used[closed] = False
 
 
-def open_to(state: State, cols: np.ndarray) -> np.ndarray:
-    """Which of the communities ``cols`` each employee may join on their own, ``(n, len(cols))``.
+def open_to(state: State, people: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Which of the communities ``cols`` each of ``people`` may join on their own.
 
+    Returns a ``(len(people), len(cols))`` boolean array.
     Official communities are open to everyone in their scope (a division or the whole
     organisation); unofficial groups (scope ``BY_TIES``) are open to those with a tie to a member,
     which the caller checks through exposure. Dormant communities are closed.
     """
     c = state.communities
     scope = c.scope[cols][None, :]
-    division = state.employees.division[:, None]
+    division = state.employees.division[people, None]
     return ((scope == ORG_WIDE) | (scope == division) | (scope == BY_TIES)) & c.live[cols][None, :]

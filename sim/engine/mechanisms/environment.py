@@ -38,7 +38,10 @@ def turnover_step(state: State, params: Params, rng: np.random.Generator) -> np.
     threshold = draw_thresholds(rng, k, pp.threshold_mean, pp.threshold_sd)
 
     c = state.communities
-    obligations = c.members[leaves] & c.compulsory[None, :]
+    held = c.memberships.slots[leaves]  # the leavers' communities, before they leave
+    obligations = [(community, leaves[(held == community).any(axis=1)])
+                   for community in np.flatnonzero(c.compulsory & c.used)
+                   if (held == community).any()]
     communities.leave(state, leaves)
     e.beliefs[leaves] = beliefs
     e.engagement[leaves] = Engagement.UNAWARE
@@ -47,9 +50,8 @@ def turnover_step(state: State, params: Params, rng: np.random.Generator) -> np.
     e.fatigue[leaves] = 0.0
     e.person_id[leaves] = world.next_person_id + np.arange(k)
     world.next_person_id += k
-    for community in np.flatnonzero(obligations.any(axis=0)):
-        communities.enrol(state, params, leaves[obligations[:, community]], int(community),
-                          compulsory=True)
+    for community, newcomers in obligations:
+        communities.enrol(state, params, newcomers, int(community), compulsory=True)
     return leaves
 
 

@@ -58,7 +58,7 @@ def engaged(state: State) -> np.ndarray:
     who participates.
     """
     e, c = state.employees, state.communities
-    return c.chosen.any(axis=1) | (e.engagement >= Engagement.CONTRIBUTOR)
+    return c.memberships.chosen_any() | (e.engagement >= Engagement.CONTRIBUTOR)
 
 
 def engaged_share(state: State) -> tuple[np.ndarray, np.ndarray]:
@@ -111,18 +111,80 @@ def choose_attendance(state: State, params: Params, rng: np.random.Generator) ->
     :data:`BASE_ATTRACTION`. A member whose community meets attends with chance
     ``1 - w (1 - motivation (1 - fatigue))``, ``w`` being ``participation.attendance_motivation``.
     Sets ``week.primary`` and ``week.attending`` (the primary community if it meets this week and
-    they attend, else -1).
+    they attend, else -1). Draws two uniform numbers per employee.
     """
     c, e, week = state.communities, state.employees, state.week
-    u_attend = rng.random(e.n)
-    cols = np.flatnonzero(c.used)
-    weights = c.members[:, cols] * (c.energy[cols] + BASE_ATTRACTION)[None, :]
-    week.primary = _slots(choose_per_row(weights, rng), cols)
+    memberships = c.memberships
+    u_attend, u_pick = rng.random((2, e.n))
+    week.primary = np.full(e.n, -1, np.int32)
+    rows = np.flatnonzero(memberships.count > 0)
+    if rows.size:
+        weights = memberships.lookup(c.energy + BASE_ATTRACTION, 0.0)[rows]
+        pick = choose_per_row(weights, u_pick[rows])
+        slots = memberships.slots[rows]
+        week.primary[rows] = np.where(
+            pick >= 0, slots[np.arange(rows.size), np.maximum(pick, 0)], -1)
     has = week.primary >= 0
     willing = 1.0 - params.participation.attendance_motivation * (
         1.0 - e.motivation * (1.0 - e.fatigue))
     attends = has & week.meets[np.maximum(week.primary, 0)] & (u_attend < willing)
     week.attending = np.where(attends, week.primary, -1).astype(np.int32)
+
+
+def exposure_of(state: State, people: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Summed trust of each of ``people``'s ties to the members of each community in ``cols``.
+
+    Returns:
+        ``(len(people), len(cols))`` float64; the same sums, added in the same order, as the
+        rows of ``ties @ members[:, cols]``.
+    """
+    memberships = state.communities.memberships
+    ties = state.ties
+    starts, ends = ties.indptr[people], ties.indptr[people + 1]
+    lengths = (ends - starts).astype(np.int64)
+    if lengths.sum() == 0 or cols.size == 0:
+        return np.zeros((people.size, cols.size))
+    entry = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    entry += np.arange(lengths.sum())
+    row = np.repeat(np.arange(people.size), lengths)
+    held = memberships.slots[ties.indices[entry]]  # (ties, width)
+    column = np.full(memberships.capacity + 1, -1, np.int64)
+    column[cols] = np.arange(cols.size)
+    position = column[held]
+    valid = position >= 0
+    flat = (row[:, None] * cols.size + position)[valid]
+    weight = np.broadcast_to(ties.data[entry][:, None], held.shape)[valid]
+    return np.bincount(flat, weights=weight,
+                       minlength=people.size * cols.size).reshape(people.size, cols.size)
+
+
+def choose_targets(state: State, params: Params, people: np.ndarray,
+                   u: np.ndarray) -> np.ndarray:
+    """The community each of ``people`` joins, or -1 where none is open and findable to them.
+
+    A joiner picks among the live communities open to them that they do not belong to, with
+    probability proportional to their exposure (:func:`exposure_of`) plus
+    ``participation.official_pull`` for an open official community; an unofficial group is
+    findable only through a tie to a member.
+
+    Args:
+        state: Run state.
+        params: Model parameters.
+        people: The joiners.
+        u: One uniform number per joiner.
+    """
+    c = state.communities
+    cols = np.flatnonzero(c.used)
+    if people.size == 0 or cols.size == 0:
+        return np.full(people.size, -1, np.int32)
+    mine = (c.memberships.slots[people][:, :, None] == cols[None, None, :]).any(axis=1)
+    exposure = exposure_of(state, people, cols)
+    open_to = communities.open_to(state, people, cols) & ~mine
+    official_open = open_to & c.official[cols][None, :]
+    findable = open_to & ((exposure > 0) | official_open)
+    weights = np.where(findable, exposure + params.participation.official_pull * official_open,
+                       0.0)
+    return _slots(choose_per_row(weights, u), cols)
 
 
 CHAMPION_WEIGHT = 2.0
@@ -138,7 +200,7 @@ def hold_meetings(state: State) -> None:
     """
     e, c, week = state.employees, state.communities, state.week
     has = week.primary >= 0
-    still = has & c.members[np.arange(e.n), np.maximum(week.primary, 0)]
+    still = has & (c.memberships.slots == week.primary[:, None]).any(axis=1)
     week.primary = np.where(still, week.primary, -1).astype(np.int32)
     week.attending = np.where(still, week.attending, -1).astype(np.int32)
     attending = week.attending >= 0
@@ -163,8 +225,10 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
 
     # Draw every random number of the phase up front, in fixed shapes.
     u_aware, u_join, u_climb, u_lapse, u_drop = rng.random((5, n))
-    u_exit = rng.random((n, c.capacity))
+    u_exit = rng.random((n, c.capacity))  # per person and community slot
+    u_target = rng.random(n)
 
+    memberships = c.memberships
     engagement = e.engagement.copy()
     m_eff = e.motivation * (1.0 - e.fatigue)
     signal = engaged_share(state)  # once a step: awareness and joining both read it
@@ -176,23 +240,17 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
     becomes_aware = (engagement == Engagement.UNAWARE) & (u_aware < p_aware)
 
     # Joining: the hazard, then which community.
-    n_member = c.members.sum(axis=1)
-    may_join = (engagement >= Engagement.AWARE) & (n_member < e.max_memberships)
+    may_join = (engagement >= Engagement.AWARE) & (memberships.count < e.max_memberships)
     joins = may_join & (u_join < joining_hazard(state, params, signal))
-    cols = np.flatnonzero(c.used)
-    members = c.members[:, cols]
-    exposure = state.ties @ members.astype(float)
-    open_to = communities.open_to(state, cols) & ~members
-    official_open = open_to & c.official[cols][None, :]
-    findable = open_to & ((exposure > 0) | official_open)
-    weights = np.where(findable, exposure + pp.official_pull * official_open, 0.0)
-    target = _slots(choose_per_row(weights, rng), cols)
+    target = np.full(n, -1, np.int32)
+    candidates = np.flatnonzero(joins)
+    target[candidates] = choose_targets(state, params, candidates, u_target[candidates])
     joins &= target >= 0
 
     # Climbing and lapsing, for participants.
     here = np.maximum(week.primary, 0)
     energy_here = np.where(week.primary >= 0, c.energy[here], 0.0)
-    loafing = 1.0 / (1.0 + c.size[here] / params.community.loafing_size)
+    loafing = 1.0 / (1.0 + memberships.size[here] / params.community.loafing_size)
     climate = culture.psychological_safety * (1.0 - culture.competitiveness)
     p_contribute = pp.contribute_rate * m_eff * climate * (0.5 + 0.5 * energy_here) * loafing
     p_champion = pp.champion_rate * m_eff * culture.recognition
@@ -206,22 +264,25 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
                        | (contributor & (u_climb < p_champion)))
     lapses = ~drops & ~climbs & active & (u_lapse < p_lapse)
     dormant = c.used & (c.status == Status.DORMANT)
-    exits = c.members & dormant[None, :] & (u_exit < params.community.dormant_exit_rate)
+    exits = np.zeros(memberships.slots.shape, bool)
+    if memberships.size[dormant].any():
+        held = np.minimum(memberships.slots, c.capacity - 1)
+        exits = (memberships.lookup(dormant, False)
+                 & (np.take_along_axis(u_exit, held, axis=1)
+                    < params.community.dormant_exit_rate))
 
     # Apply the decisions.
     e.engagement[becomes_aware] = Engagement.AWARE
     e.engagement[climbs] += 1
     e.engagement[lapses] -= 1
+    memberships.remove_slots(exits)  # before drops: the mask refers to the rows as they are
     communities.leave(state, np.flatnonzero(drops))
-    c.members[exits] = False
-    c.enrolled[exits] = False
     joiners = np.flatnonzero(joins & ~drops)
-    c.members[joiners, target[joiners]] = True  # by choice: not enrolled
-    c.enrolled[joiners, target[joiners]] = False
+    memberships.add(joiners, target[joiners], enrolled=False)  # by choice
     e.engagement[joiners] = np.maximum(e.engagement[joiners], Engagement.LURKER)
-    orphaned = (e.engagement >= Engagement.LURKER) & ~c.members.any(axis=1)
+    orphaned = (e.engagement >= Engagement.LURKER) & (memberships.count == 0)
     communities.leave(state, np.flatnonzero(orphaned))
-    e.compulsory = (c.members & c.compulsory[None, :]).any(axis=1)
+    e.compulsory = memberships.in_any(c.compulsory)
     hold_meetings(state)
 
     attending = week.attending >= 0

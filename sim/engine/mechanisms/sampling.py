@@ -14,21 +14,22 @@ __all__ = ["best_neighbour", "choose_per_row", "pick_in_groups", "sample_neighbo
            "step_toward"]
 
 
-def choose_per_row(weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def choose_per_row(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Pick one column per row with probability proportional to its weight.
 
     Inverse-CDF sampling on each row's cumulative weights, with one uniform number per row.
 
     Args:
         weights: ``(rows, cols)`` non-negative weights.
-        rng: Random stream.
+        u: ``(rows,)`` uniform numbers in [0, 1), drawn by the caller in a fixed shape (one per
+            person, whether or not their row is asked for), so that the draws do not depend on
+            the state.
 
     Returns:
         ``(rows,)`` int32 column indices; -1 where a row has no positive weight.
     """
     rows, cols = weights.shape
-    u = rng.random(rows)
-    if cols == 0:
+    if cols == 0 or rows == 0:
         return np.full(rows, -1, np.int32)
     cumulative = np.cumsum(weights, axis=1)
     total = cumulative[:, -1]
