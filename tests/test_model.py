@@ -1,5 +1,6 @@
 import random
 
+import mesa
 import numpy as np
 import pytest
 
@@ -114,3 +115,11 @@ def test_each_division_gets_its_exact_share_of_fast_learners_at_random():
     for fast in picks:
         assert np.bincount(division[fast], minlength=3).tolist() == [15, 2, 4]
     assert not np.array_equal(*picks)
+
+
+def test_employee_agents_are_created_only_when_asked_for():
+    model = LearningModel(Params().replace(SMALL), seed=2).run(3)
+    registered = mesa.Model.agents.fget(model)  # Mesa's own set, without creating anything
+    assert len(registered) == len(model.communities) > 0  # a run needs no employee agents
+    assert len(model.agents) == model.params.org.employees + len(model.communities)
+    assert model.employees[5] in model.agents_by_type[type(model.employees[5])]

@@ -19,7 +19,32 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Memberships"]
+__all__ = ["Memberships", "any_per_row", "row_holds"]
+
+
+def any_per_row(mask: np.ndarray) -> np.ndarray:
+    """``mask.any(axis=1)`` for a narrow ``(rows, width)`` mask, computed column by column.
+
+    numpy's reduction over a short last axis costs about twenty times more than ``width``
+    element-wise passes; membership rows are a few slots wide.
+    """
+    out = mask[:, 0].copy()
+    for column in range(1, mask.shape[1]):
+        out |= mask[:, column]
+    return out
+
+
+def row_holds(slots: np.ndarray, value: np.ndarray | int) -> np.ndarray:
+    """``(slots == value).any(axis=1)`` column by column (see :func:`any_per_row`).
+
+    Args:
+        slots: ``(rows, width)`` community indices.
+        value: One community for all rows, or ``(rows,)`` one per row.
+    """
+    out = slots[:, 0] == value
+    for column in range(1, slots.shape[1]):
+        out |= slots[:, column] == value
+    return out
 
 
 class Memberships:
@@ -74,23 +99,27 @@ class Memberships:
         Args:
             communities: ``(capacity,)`` bool mask of communities.
         """
-        return self.lookup(np.asarray(communities, bool), False).any(axis=1)
+        return any_per_row(self.lookup(np.asarray(communities, bool), False))
 
     def chosen_any(self) -> np.ndarray:
         """``(n,)`` bool: the person belongs to some community by choice (not enrolled)."""
-        return (self.used & ~self.enrolled).any(axis=1)
+        return any_per_row(self.used & ~self.enrolled)
 
     def contains(self, people: np.ndarray, community: int) -> np.ndarray:
         """Whether each of ``people`` belongs to ``community``, ``(len(people),)`` bool."""
-        return (self.slots[people] == community).any(axis=1)
+        return row_holds(self.slots[people], community)
 
     def members_of(self, community: int) -> np.ndarray:
         """Indices of the members of ``community``, ascending."""
-        return np.flatnonzero((self.slots == community).any(axis=1))
+        return np.flatnonzero(row_holds(self.slots, community))
 
     def mask_of(self, community: int) -> np.ndarray:
         """``(n,)`` bool: membership of ``community``."""
-        return (self.slots == community).any(axis=1)
+        return row_holds(self.slots, community)
+
+    def holds(self, communities: np.ndarray) -> np.ndarray:
+        """``(n,)`` bool: person ``i`` belongs to ``communities[i]`` (-1 never matches)."""
+        return row_holds(self.slots, communities)
 
     def dense(self, enrolled_only: bool = False) -> np.ndarray:
         """The ``(n, capacity)`` membership matrix (a fresh array; for display and tests).
@@ -142,11 +171,11 @@ class Memberships:
     def remove_slots(self, mask: np.ndarray) -> None:
         """Remove the memberships where ``mask`` (``(n, width)`` bool) is set."""
         mask = mask & self.used
-        rows = np.flatnonzero(mask.any(axis=1))
+        rows = np.flatnonzero(any_per_row(mask))
         if rows.size == 0:
             return
         self.size -= np.bincount(self.slots[mask], minlength=self.capacity)
-        self.count -= mask.sum(axis=1, dtype=np.int32)
+        self.count[rows] -= mask[rows].sum(axis=1, dtype=np.int32)
         self.slots[mask] = self.capacity
         self.enrolled[mask] = False
         self._sort_rows(rows)

@@ -80,7 +80,9 @@ KPIS: tuple[Kpi, ...] = (
 
 def knowledge_scores(beliefs: np.ndarray, reality: np.ndarray) -> np.ndarray:
     """March's knowledge score of each row: (correct - wrong) / m."""
-    return (beliefs.astype(np.int32) @ reality.astype(np.int32)) / beliefs.shape[1]
+    # In float32, exact for these small integers, and several times faster than in int32.
+    right_minus_wrong = beliefs.astype(np.float32) @ reality.astype(np.float32)
+    return right_minus_wrong.astype(np.float64) / beliefs.shape[1]
 
 
 def measure(state: State, previous_silo: float = float("nan")) -> dict[str, float]:
@@ -96,10 +98,11 @@ def measure(state: State, previous_silo: float = float("nan")) -> dict[str, floa
     e, c, world, week = state.employees, state.communities, state.world, state.week
     n, m = e.beliefs.shape
     knowledge = knowledge_scores(e.beliefs, world.reality)
-    correct = (e.beliefs == world.reality[None, :]).sum(axis=1)
-    unknown = (e.beliefs == 0).sum(axis=1)
     if world.landscape is None:
-        performance = float(((correct + 0.5 * unknown) / m).mean())
+        # (correct + unknown / 2) / m, an unknown dimension counting half (a coin flip); since
+        # correct - wrong = m * knowledge and correct + wrong + unknown = m, that is
+        # (1 + knowledge) / 2.
+        performance = float((1.0 + knowledge.mean()) / 2.0)
     else:
         performance = float(world.landscape.score(e.beliefs).mean())
     n_div = int(e.division.max()) + 1

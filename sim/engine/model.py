@@ -86,15 +86,43 @@ class LearningModel(mesa.Model):
                                                                    self.streams["org"])
         self.state = State.initial(self.org, params, self.streams)
         self.strategy = make_strategy(params)
-        self.employees = [
-            (BoundarySpanner if self.org.is_spanner[i] else Employee)(self, i)
-            for i in range(self.org.n)
-        ]
+        self._employees: list[Employee] | None = None  # created on first use (employees)
         self.communities: dict[int, Community] = {}
         self._seed_unofficial_groups()
         communities.refresh_status(self.state, params)
         self.recorder = Recorder()
         self.recorder.record(self.state)
+
+    @property
+    def employees(self) -> list[Employee]:
+        """One Mesa agent per employee position, ``employees[i]`` a view onto row ``i``.
+
+        Created on first use (here, or through ``agents``, ``agents_by_type`` or
+        ``agent_types``): the mechanisms run on the state arrays and never need them, and for a
+        large organisation they would take about 300 bytes and a microsecond each per run.
+        """
+        if self._employees is None:
+            self._employees = [(BoundarySpanner if self.org.is_spanner[i] else Employee)(self, i)
+                               for i in range(self.org.n)]
+        return self._employees
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """Mesa's set of every agent (employee agents created first, see :attr:`employees`)."""
+        self.employees  # noqa: B018 - creates them
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type, mesa.agent.AgentSet]:
+        """Mesa's agents by type (employee agents created first, see :attr:`employees`)."""
+        self.employees  # noqa: B018 - creates them
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """Mesa's agent types (employee agents created first, see :attr:`employees`)."""
+        self.employees  # noqa: B018 - creates them
+        return super().agent_types
 
     def _seed_unofficial_groups(self) -> None:
         """Open the organisation's existing unofficial groups with their members.

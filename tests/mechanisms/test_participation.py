@@ -2,7 +2,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.engine.mechanisms import communities
-from sim.engine.mechanisms.participation import joining_hazard, participation_step
+from sim.engine.mechanisms.participation import (
+    dormant_exits,
+    joining_hazard,
+    participation_step,
+)
 from sim.engine.state import ORG_WIDE, Engagement, Status
 from tests.conftest import make_state, ring, small_params
 
@@ -214,3 +218,26 @@ def test_leaving_a_dormant_community_clears_the_enrolment(rng):
     participation_step(state, params, rng)
     assert not state.communities.members[:, k].any()
     assert not state.communities.enrolled[:, k].any()
+
+
+def test_who_leaves_a_dormant_community_does_not_depend_on_the_other_communities():
+    # Common random numbers: a member's draw for a community is keyed by the two alone, so
+    # whether another community is dormant too changes nothing for this one.
+    params = small_params(community__dormant_exit_rate=0.5, **NO_CHURN)
+    state = make_state(params)
+    first = communities.launch(state, params, official=True)
+    second = communities.launch(state, params, official=True)
+    communities.enrol(state, params, np.arange(0, 120), first)
+    communities.enrol(state, params, np.arange(60, 200), second)
+    slots = state.communities.memberships.slots
+    c = state.communities
+    c.status[first] = Status.DORMANT
+    alone = dormant_exits(state, params, key=99)
+    c.status[second] = Status.DORMANT
+    both = dormant_exits(state, params, key=99)
+    leaves_first = (alone & (slots == first)).any(axis=1)
+    assert np.array_equal(leaves_first, (both & (slots == first)).any(axis=1))
+    assert 0.35 < leaves_first[:120].mean() < 0.65 and not leaves_first[120:].any()
+    leaves_second = (both & (slots == second)).any(axis=1)
+    assert 0.35 < leaves_second[60:].mean() < 0.65 and not (alone & (slots == second)).any()
+    assert not np.array_equal(dormant_exits(state, params, key=100), both)

@@ -1,13 +1,30 @@
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
 from sim.engine.mechanisms.sampling import (
+    TieSampler,
     best_neighbour,
     choose_per_row,
+    counter_uniforms,
+    pick_another_in_group,
     pick_in_groups,
     sample_neighbour,
+    sparse_uniforms,
     step_toward,
 )
+
+
+def binary_search_pick(ties, u):
+    """The neighbour picks of a plain inverse-CDF binary search (the guide table's oracle)."""
+    cumulative = np.cumsum(ties.data)
+    padded = np.concatenate(([0.0], cumulative))
+    before, total = padded[ties.indptr[:-1]], padded[ties.indptr[1:]] - padded[ties.indptr[:-1]]
+    position = np.searchsorted(cumulative, before + u * total, side="right")
+    position = np.minimum(position, np.maximum(ties.indptr[1:] - 1, 0))
+    chosen = ties.indices[position].astype(np.int32)
+    chosen[total <= 0] = -1
+    return chosen
 
 
 def test_choose_per_row_follows_weights_and_skips_zero_rows(rng):
@@ -69,3 +86,78 @@ def test_best_neighbour_is_the_highest_scoring_tie_and_minus_one_when_alone():
     assert chosen.tolist() == [2, 0, 0, -1] and weight.tolist() == [1.0, 1.0, 1.0, 0.0]
     chosen, _ = best_neighbour(ties, np.array([5.0, 3.0, 3.0, 9.0]))
     assert chosen[0] == 1  # equal scores: the lowest index
+
+
+def test_tie_sampler_picks_exactly_what_a_binary_search_picks(rng):
+    for trial in range(150):
+        n = int(rng.integers(1, 50))
+        ties = sp.random(n, n, density=rng.random(), random_state=int(rng.integers(2**31)),
+                         format="csr")
+        if ties.nnz == 0:
+            continue
+        if trial % 3 == 0:
+            ties.data[rng.random(ties.nnz) < 0.3] = 0.0  # zero weights, some whole rows
+        if trial % 5 == 0:
+            ties.data = np.round(ties.data, 1)  # ties in the cumulative weights
+        sampler = TieSampler(ties)
+        for u in (rng.random(n), np.zeros(n), np.full(n, np.nextafter(1.0, 0.0))):
+            chosen, weight = sampler.sample(u)
+            assert np.array_equal(chosen, binary_search_pick(ties, u))
+            dense = ties.toarray()
+            assert np.array_equal(weight, np.where(chosen >= 0,
+                                                   dense[np.arange(n), np.maximum(chosen, 0)], 0))
+
+
+def test_pick_another_in_group_is_pick_in_groups_with_members_as_queries(rng):
+    for _ in range(200):
+        k = int(rng.integers(0, 40))
+        group, members = rng.integers(0, 5, k), rng.permutation(100)[:k]
+        u = rng.random(k)
+        assert np.array_equal(pick_another_in_group(group, members, 5, u),
+                              pick_in_groups(group, group, members, members, 5, u))
+
+
+def whole_field(seed, n, m):
+    """The byte field a stream's sparse_uniforms call draws, and the key of its fine part."""
+    raw = np.random.default_rng(seed).bit_generator.random_raw(-(-(n * m) // 8) + 1)
+    return raw[:-1].astype("<u8").view(np.uint8)[: n * m], raw[-1]
+
+
+@pytest.mark.parametrize("below", [0.0, 0.004, 0.03, 0.06, 0.12, 0.5, 1.0])
+def test_sparse_uniforms_are_the_entries_of_one_field_whatever_rows_are_read(below):
+    rng = np.random.default_rng(11)
+    for seed in range(40):
+        n, m = int(rng.integers(1, 200)), int(rng.integers(1, 40))
+        high, key = whole_field(seed, n, m)
+        field = (high + counter_uniforms(key, np.arange(n * m))) / 256.0
+        cells, values = sparse_uniforms(np.random.default_rng(seed), (n, m), below)
+        assert np.array_equal(cells, np.flatnonzero(high < min(256, np.ceil(below * 256))))
+        assert np.array_equal(values, field[cells])
+        assert (np.delete(field, cells) >= below).all()
+        rows = np.sort(rng.choice(n, int(rng.integers(0, n + 1)), replace=False))
+        some, their = sparse_uniforms(np.random.default_rng(seed), (n, m), below, rows)
+        keep = np.isin(cells // m, rows)
+        assert np.array_equal(some, cells[keep]) and np.array_equal(their, values[keep])
+
+
+def test_sparse_uniforms_are_uniform_and_advance_the_stream_alike():
+    a, b = np.random.default_rng(3), np.random.default_rng(3)
+    cells, values = sparse_uniforms(a, (20000, 30), 1.0)
+    assert cells.size == 600000
+    # The Kolmogorov-Smirnov distance of 600,000 uniforms stays below 1.95 / sqrt(600,000),
+    # about 0.0025, with probability 0.999.
+    order = np.sort(values)
+    grid = np.arange(1, order.size + 1) / order.size
+    assert np.abs(order - grid).max() < 0.0025
+    sparse_uniforms(b, (20000, 30), 0.01, np.arange(5))
+    assert a.random() == b.random()  # what is read does not change what is drawn
+
+
+def test_counter_uniforms_depend_on_the_position_alone():
+    key = np.uint64(12345)
+    whole = counter_uniforms(key, np.arange(1000))
+    picked = np.array([7, 3, 999, 3])
+    assert np.array_equal(counter_uniforms(key, picked), whole[picked])
+    assert (whole >= 0).all() and (whole < 1).all()
+    assert abs(whole.mean() - 0.5) < 0.03
+    assert not np.array_equal(counter_uniforms(np.uint64(12346), np.arange(1000)), whole)

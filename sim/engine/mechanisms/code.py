@@ -37,10 +37,13 @@ def code_learning_step(state: State, params: Params, rng: np.random.Generator) -
     else:
         teachers = e.engagement >= Engagement.CONTRIBUTOR
     met = np.flatnonzero(week.meets)
-    attended = week.attending[:, None] == met[None, :]
-    superior = attended & teachers[:, None] & (week.score[:, None] > code_score[met])
-    # Float matmul: exact for these counts, and fast. margin = (+1 votes) - (-1 votes).
-    margin = superior.T.astype(np.float64) @ week.actions.astype(np.float64)
+    people = np.flatnonzero((week.attending >= 0) & teachers)
+    superior = people[week.score[people] > code_score[week.attending[people]]]
+    # margin = (+1 votes) - (-1 votes) of each community's superior group, per dimension.
+    m = c.code.shape[1]
+    cell = (week.attending[superior].astype(np.int64)[:, None] * m + np.arange(m)).ravel()
+    margin = np.bincount(cell, weights=week.actions[superior].ravel(),
+                         minlength=c.code.size).reshape(c.code.shape)[met]
     majority = np.sign(margin).astype(np.int8)
     p_adopt = 1.0 - (1.0 - params.knowledge.code_learning_rate) ** np.abs(margin)
     code = c.code[met]

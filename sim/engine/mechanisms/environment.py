@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.engine.mechanisms import communities
+from sim.engine.memberships import row_holds
 from sim.engine.state import Engagement, State, draw_motivation, draw_thresholds, random_beliefs
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def turnover_step(state: State, params: Params, rng: np.random.Generator) -> np.
 
     c = state.communities
     held = c.memberships.slots[leaves]  # the leavers' communities, before they leave
-    obligations = [(community, leaves[(held == community).any(axis=1)])
+    obligations = [(community, leaves[row_holds(held, community)])
                    for community in np.flatnonzero(c.compulsory & c.used)
                    if (held == community).any()]
     communities.leave(state, leaves)

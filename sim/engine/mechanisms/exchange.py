@@ -31,15 +31,15 @@ direction most proposals point to (no move on a tie), so beliefs stay in {-1, 0,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.engine.mechanisms.sampling import (
     best_neighbour,
-    pick_in_groups,
-    sample_neighbour,
-    step_toward,
+    pick_another_in_group,
+    sparse_uniforms,
 )
 from sim.engine.state import Engagement, State
 
@@ -54,89 +54,146 @@ def act(beliefs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
     Args:
         beliefs: ``(rows, m)`` in {-1, 0, +1}.
-        rng: Random stream for the guesses.
+        rng: Random stream for the guesses (one bit per entry, whatever the beliefs).
 
     Returns:
         ``(rows, m)`` int8 actions in {-1, +1}.
     """
     bits = np.unpackbits(np.frombuffer(rng.bytes(-(-beliefs.size // 8)), np.uint8))
-    guess = (2 * bits[: beliefs.size].astype(np.int8) - 1).reshape(beliefs.shape)  # fair +-1
-    return np.where(beliefs != 0, beliefs, guess).astype(np.int8)
+    guess = bits[: beliefs.size].view(np.int8).reshape(beliefs.shape)
+    guess = guess + guess - np.int8(1)  # fair +-1
+    unknown = (beliefs == 0).view(np.int8)
+    return beliefs + unknown * guess  # (np.where is several times slower on int8)
 
 
-def _learn_from(
-    beliefs: np.ndarray, learners: np.ndarray, sources: np.ndarray, rate: np.ndarray,
-    u: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Proposals for ``learners`` to move toward the beliefs of ``sources``.
+class Proposals:
+    """Moves proposed this phase, as flat cells of the ``(n, m)`` beliefs and their directions.
 
-    Returns:
-        ``(directions, learned)``: ``(k, m)`` one-step directions and a ``(k,)`` mask of learners
-        who moved on at least one dimension.
+    Each channel (work ties, meetings, codes, standards) adds the cells where one of its
+    learners would move one step toward its source; :meth:`apply` then moves each cell in the
+    direction most proposals point to (no move on a tie).
     """
-    mine, theirs = beliefs[learners], beliefs[sources]
-    moves = (theirs != 0) & (theirs != mine) & (u < rate[:, None])
-    directions = step_toward(mine, theirs) * moves
-    return directions, moves.any(axis=1)
+
+    def __init__(self, beliefs: np.ndarray) -> None:
+        self.beliefs = beliefs
+        self.n, self.m = beliefs.shape
+        self.push = np.zeros(beliefs.size, np.int8)  # at most four proposals a cell
+
+    def propose(
+        self, rng: np.random.Generator, rows: np.ndarray | None, rate_of_row: np.ndarray | float,
+        most: float, source_of_cell: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    ) -> np.ndarray:
+        """Propose the moves of ``rows`` toward their sources, each with its row's chance.
+
+        The chances are decided against a full ``(n, m)`` field of uniform numbers
+        (:func:`sparse_uniforms`), so the draws are the same whatever the state.
+
+        Args:
+            rng: Random stream.
+            rows: The rows that learn on this channel, ascending (``None``: every row).
+            rate_of_row: ``(n,)`` chance of each row learning on a dimension, or one chance for
+                every row.
+            most: An upper bound of the chances that does not depend on the state.
+            source_of_cell: ``(rows, dims) -> values``: the source's belief at those cells.
+
+        Returns:
+            The rows that moved on at least one dimension (ascending, with repeats).
+        """
+        cells, u = sparse_uniforms(rng, (self.n, self.m), most, rows)
+        row = cells // self.m
+        hit = u < (rate_of_row[row] if isinstance(rate_of_row, np.ndarray) else rate_of_row)
+        cells, row = cells[hit], row[hit]
+        dim = cells - row * self.m
+        mine = self.beliefs.reshape(-1)[cells]
+        theirs = source_of_cell(row, dim)
+        moves = (theirs != 0) & (theirs != mine)
+        cells, mine, theirs = cells[moves], mine[moves], theirs[moves]
+        np.add.at(self.push, cells, np.sign(theirs - mine).astype(np.int8))
+        return row[moves]
+
+    def apply(self, size: int) -> np.ndarray:
+        """The beliefs after the moves, clipped to {-1, 0, +1}.
+
+        Each cell moves ``size`` steps (1, or 2 for a jump) in the direction most of its
+        proposals point to.
+        """
+        step = np.sign(self.push).reshape(self.n, self.m)
+        if size != 1:
+            step *= np.int8(size)
+        return np.clip(self.beliefs + step, -1, 1).astype(np.int8, copy=False)
+
+
+def _exchanges(moved: np.ndarray, sources: np.ndarray, division: np.ndarray) -> tuple[int, int]:
+    """Exchanges of one channel, ``(within, total)``.
+
+    ``total`` counts the learners who moved on at least one dimension, ``within`` those of them
+    whose source (``sources``, indexed by learner) is of their own division.
+    """
+    first = np.ones(moved.size, bool)
+    first[1:] = moved[1:] != moved[:-1]  # ``moved`` is sorted
+    learned = moved[first]
+    return int((division[learned] == division[sources[learned]]).sum()), int(learned.size)
 
 
 def exchange_step(state: State, params: Params, rng: np.random.Generator) -> None:
-    """Phase 4 of a step: act, then learn from work ties, meetings, codes and standards."""
+    """Phase 4 of a step: act, then learn from work ties, meetings, codes and standards.
+
+    Random numbers, in this order and in fixed shapes: the guesses (a bit per belief), one
+    uniform per employee for the meeting partner, one per employee for the colleague on a work
+    tie, then one field of ``(n, m)`` uniforms per channel (:func:`sparse_uniforms`).
+    """
     e, c, week, world = state.employees, state.communities, state.week, state.world
     kp, culture = params.knowledge, params.culture
-    n, m = e.beliefs.shape
+    n = e.n
     beliefs = e.beliefs
+    safety = culture.psychological_safety
 
     week.actions = act(beliefs, rng)
     week.score = world.score(week.actions)
-    u_peer, u_meet, u_code, u_std = rng.random((4, n, m))
     u_pick = rng.random(n)
-    push = np.zeros((n, m), np.int16)
+    u_tie = rng.random(n)
+    proposals = Proposals(beliefs)
     within = total = 0
 
     # Work ties.
     if kp.peer_choice == "best":
         partner, trust = best_neighbour(state.ties, week.score)
     else:
-        partner, trust = sample_neighbour(state.ties, rng)
+        partner, trust = state.tie_sampler.sample(u_tie)
     week.saw_better = (partner >= 0) & (week.score[np.maximum(partner, 0)] > week.score)
-    learners = np.flatnonzero(week.saw_better)
-    sources = partner[learners]
-    rate = (kp.peer_learning_rate * trust[learners] * culture.psychological_safety
-            * (1.0 - culture.competitiveness))
-    directions, learned = _learn_from(beliefs, learners, sources, rate, u_peer[learners])
-    push[learners] += directions
-    within += int((e.division[learners] == e.division[sources])[learned].sum())
-    total += int(learned.sum())
+    peer_rate = kp.peer_learning_rate * safety * (1.0 - culture.competitiveness)
+    most = peer_rate * state.tie_sampler.heaviest
+    moved = proposals.propose(rng, np.flatnonzero(week.saw_better), peer_rate * trust, most,
+                              lambda row, dim: beliefs[partner[row], dim])
+    counts = _exchanges(moved, partner, e.division)
+    within, total = within + counts[0], total + counts[1]
 
     # Meetings: each attendee talks with one other attendee; only contributors share.
     attendees = np.flatnonzero(week.attending >= 0)
     group = week.attending[attendees]
-    met = pick_in_groups(group, group, attendees, attendees, c.capacity, u_pick[attendees])
-    partner = np.maximum(met, 0)
-    ok = ((met >= 0) & (e.engagement[partner] >= Engagement.CONTRIBUTOR)
-          & (week.score[partner] > week.score[attendees]))
-    learners, sources = attendees[ok], met[ok]
-    rate = np.full(learners.size, kp.meeting_learning_rate * culture.psychological_safety)
-    directions, learned = _learn_from(beliefs, learners, sources, rate, u_meet[learners])
-    push[learners] += directions
-    within += int((e.division[learners] == e.division[sources])[learned].sum())
-    total += int(learned.sum())
+    met = pick_another_in_group(group, attendees, c.capacity, u_pick[attendees])
+    met_partner = np.full(n, -1, np.int64)
+    met_partner[attendees] = met
+    safe = np.maximum(met_partner, 0)
+    teaches = ((met_partner >= 0) & (e.engagement[safe] >= Engagement.CONTRIBUTOR)
+               & (week.score[safe] > week.score))
+    meeting_rate = kp.meeting_learning_rate * safety
+    moved = proposals.propose(rng, np.flatnonzero(teaches), meeting_rate, meeting_rate,
+                              lambda row, dim: beliefs[met_partner[row], dim])
+    counts = _exchanges(moved, met_partner, e.division)
+    within, total = within + counts[0], total + counts[1]
 
     # Socialisation from the code of the community each participant turned to.
-    readers = np.flatnonzero(week.primary >= 0)
-    code = c.code[week.primary[readers]]
-    p1 = np.where(e.fast_learner[readers], kp.fast_socialisation_rate, kp.socialisation_rate)
-    rate = p1 * np.where(week.attending[readers] >= 0, 1.0, kp.reading_socialisation)
-    moves = (code != 0) & (code != beliefs[readers]) & (u_code[readers] < rate[:, None])
-    push[readers] += step_toward(beliefs[readers], code) * moves
+    p1 = np.where(e.fast_learner, kp.fast_socialisation_rate, kp.socialisation_rate)
+    rate = p1 * np.where(week.attending >= 0, 1.0, kp.reading_socialisation)
+    most = float(p1.max(initial=0.0))  # who learns fast is fixed for the run
+    proposals.propose(rng, np.flatnonzero(week.primary >= 0), rate, most,
+                      lambda row, dim: c.code[week.primary[row], dim])
 
     # Standards (procedures and training).
-    standards = world.standards[None, :]
     formal_rate = params.standards.formal_learning_rate
-    moves = (standards != 0) & (standards != beliefs) & (u_std < formal_rate)
-    push += step_toward(beliefs, standards) * moves
+    proposals.propose(rng, None, formal_rate, formal_rate,
+                      lambda row, dim: world.standards[dim])
 
-    size = 2 if kp.belief_update == "jump" else 1
-    e.beliefs = np.clip(beliefs + size * np.sign(push), -1, 1).astype(np.int8)
+    e.beliefs = proposals.apply(2 if kp.belief_update == "jump" else 1)
     week.exchanges_within, week.exchanges_total = within, total

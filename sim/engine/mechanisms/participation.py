@@ -41,7 +41,8 @@ from sim.engine.state import Engagement, State, Status
 if TYPE_CHECKING:
     from sim.engine.params import Params
 
-__all__ = ["engaged", "engaged_share", "joining_hazard", "participation_step"]
+__all__ = ["dormant_exits", "engaged", "engaged_share", "joining_hazard",
+           "participation_step"]
 
 BASE_ATTRACTION = 0.01
 """Weight of a community, on top of its energy, when a member picks the one they turn to this
@@ -61,21 +62,26 @@ def engaged(state: State) -> np.ndarray:
     return c.memberships.chosen_any() | (e.engagement >= Engagement.CONTRIBUTOR)
 
 
-def engaged_share(state: State) -> tuple[np.ndarray, np.ndarray]:
+def engaged_share(state: State, with_count: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Trust-weighted share and number of each employee's ties who are :func:`engaged`.
 
+    Args:
+        state: Run state.
+        with_count: Count the engaged ties too (only threshold contagion reads the count).
+
     Returns:
-        ``(share, count)``, both ``(n,)``; the share is 0 for people without ties.
+        ``(share, count)``, both ``(n,)`` (``count`` is ``None`` without ``with_count``); the
+        share is 0 for people without ties.
     """
     signal = engaged(state).astype(float)
     weighted = state.ties @ signal
     share = np.divide(weighted, state.tie_strength, out=np.zeros_like(weighted),
                       where=state.tie_strength > 0)
-    return share, state.adjacency @ signal
+    return share, state.adjacency @ signal if with_count else None
 
 
 def joining_hazard(state: State, params: Params,
-                   signal: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                   signal: tuple[np.ndarray, np.ndarray | None] | None = None) -> np.ndarray:
     """Weekly chance that each employee joins a community, from the contagion rule.
 
     Linear (simple contagion, Bass 1969): ``p + q s``. Threshold (complex contagion): ``p`` plus
@@ -92,8 +98,22 @@ def joining_hazard(state: State, params: Params,
     if pp.contagion == "linear":
         return np.clip(pp.spontaneous_join_rate + pp.imitation_rate * share, 0.0, 1.0)
     level = share if pp.threshold_type == "fraction" else count
-    over = (level >= state.employees.threshold) & (count > 0)
+    # Without a count (see _needs_count), a positive share tells that there is an engaged tie.
+    any_engaged = share > 0 if count is None else count > 0
+    over = (level >= state.employees.threshold) & any_engaged
     return np.clip(pp.spontaneous_join_rate + pp.join_rate * over, 0.0, 1.0)
+
+
+def _needs_count(state: State, params: Params) -> bool:
+    """Whether :func:`joining_hazard` needs the number of engaged ties, not only their share.
+
+    Linear contagion reads the share alone; a threshold on the share reads the count only to
+    know whether it is positive, which the share tells when every tie has a positive weight.
+    """
+    pp = params.participation
+    if pp.contagion == "linear":
+        return False
+    return pp.threshold_type != "fraction" or state.tie_sampler.lightest <= 0
 
 
 def _slots(pick: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -187,6 +207,31 @@ def choose_targets(state: State, params: Params, people: np.ndarray,
     return _slots(choose_per_row(weights, u), cols)
 
 
+def dormant_exits(state: State, params: Params, key: int) -> np.ndarray:
+    """Who leaves a dormant community this week.
+
+    Each member of a dormant community leaves it with chance ``community.dormant_exit_rate``.
+
+    The uniform number of person ``i`` in community ``c`` is entry ``i`` of a stream seeded by
+    ``(key, c)``, drawn only for dormant communities with members: it depends on the person and
+    the community alone, so strategies that differ in which communities are dormant still share
+    their random numbers, and nothing is drawn in the weeks no community is dormant.
+
+    Returns:
+        ``(n, width)`` bool mask of the memberships (aligned with ``Memberships.slots``) that end.
+    """
+    c = state.communities
+    memberships = c.memberships
+    exits = np.zeros(memberships.slots.shape, bool)
+    dormant = np.flatnonzero(c.used & (c.status == Status.DORMANT) & (memberships.size > 0))
+    for community in dormant:
+        u = np.random.default_rng([key, int(community)]).random(memberships.n)
+        members = memberships.members_of(int(community))
+        leaving = members[u[members] < params.community.dormant_exit_rate]
+        exits[leaving] |= memberships.slots[leaving] == community
+    return exits
+
+
 CHAMPION_WEIGHT = 2.0
 """A champion's contribution to a meeting counts as this many contributors'."""
 
@@ -200,7 +245,7 @@ def hold_meetings(state: State) -> None:
     """
     e, c, week = state.employees, state.communities, state.week
     has = week.primary >= 0
-    still = has & (c.memberships.slots == week.primary[:, None]).any(axis=1)
+    still = has & c.memberships.holds(week.primary)
     week.primary = np.where(still, week.primary, -1).astype(np.int32)
     week.attending = np.where(still, week.attending, -1).astype(np.int32)
     attending = week.attending >= 0
@@ -225,13 +270,14 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
 
     # Draw every random number of the phase up front, in fixed shapes.
     u_aware, u_join, u_climb, u_lapse, u_drop = rng.random((5, n))
-    u_exit = rng.random((n, c.capacity))  # per person and community slot
+    exit_key = int(rng.integers(2**63))  # the leavers of dormant communities, see below
     u_target = rng.random(n)
 
     memberships = c.memberships
     engagement = e.engagement.copy()
     m_eff = e.motivation * (1.0 - e.fatigue)
-    signal = engaged_share(state)  # once a step: awareness and joining both read it
+    # Once a step: awareness and joining both read it.
+    signal = engaged_share(state, with_count=_needs_count(state, params))
     share = signal[0]
     network_exists = bool((c.used & c.official & (c.status != Status.DORMANT)).any())
 
@@ -263,13 +309,7 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
     climbs = ~drops & ((lurker & (u_climb < p_contribute))
                        | (contributor & (u_climb < p_champion)))
     lapses = ~drops & ~climbs & active & (u_lapse < p_lapse)
-    dormant = c.used & (c.status == Status.DORMANT)
-    exits = np.zeros(memberships.slots.shape, bool)
-    if memberships.size[dormant].any():
-        held = np.minimum(memberships.slots, c.capacity - 1)
-        exits = (memberships.lookup(dormant, False)
-                 & (np.take_along_axis(u_exit, held, axis=1)
-                    < params.community.dormant_exit_rate))
+    exits = dormant_exits(state, params, exit_key)
 
     # Apply the decisions.
     e.engagement[becomes_aware] = Engagement.AWARE

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["best_neighbour", "choose_per_row", "pick_in_groups", "sample_neighbour",
+__all__ = ["TieSampler", "best_neighbour", "choose_per_row", "pick_another_in_group",
+           "counter_uniforms", "pick_in_groups", "sample_neighbour", "sparse_uniforms",
            "step_toward"]
 
 
@@ -38,34 +39,173 @@ def choose_per_row(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
     return choice
 
 
+class TieSampler:
+    """Picks one neighbour per row of a weighted adjacency matrix, in proportion to tie weight.
+
+    Inverse-CDF sampling on the cumulative tie weights, computed once (the ties do not change
+    within a run), with a *guide table* (the cutpoint method of Chen & Asau 1974): entry ``k``
+    of a row's guide is the first tie whose cumulative weight exceeds the fraction ``k / d`` of
+    the row's total (``d`` ties), so that the search for a uniform number ``u`` starts at guide
+    entry ``floor(u d)`` and moves on by about one tie, instead of a binary search over all
+    ties. The pick is exactly the one a binary search (``numpy.searchsorted``) would make.
+
+    Args:
+        ties: ``(n, n)`` CSR matrix with non-negative weights.
+    """
+
+    def __init__(self, ties: sp.csr_array) -> None:
+        self.n = ties.shape[0]
+        self.indices, self.data = ties.indices, ties.data
+        indptr = ties.indptr.astype(np.int64)
+        self.first = indptr[:-1]
+        self.degree = np.diff(indptr)
+        self.cumulative = np.cumsum(ties.data)
+        padded = np.concatenate(([0.0], self.cumulative))
+        self.before = padded[indptr[:-1]]
+        self.row_total = padded[indptr[1:]] - self.before
+        self.last = np.minimum(np.maximum(indptr[1:] - 1, 0), max(ties.data.size - 1, 0))
+        self.none = self.row_total <= 0
+        self.heaviest = float(ties.data.max(initial=0.0))  # the largest tie weight
+        self.lightest = float(ties.data.min(initial=np.inf))  # the smallest (inf: no ties)
+        # Guide entry k of row r: the first tie of r whose cumulative weight exceeds the
+        # fraction k / degree of the row's total.
+        row = np.repeat(np.arange(self.n), self.degree)
+        fraction = (np.arange(ties.data.size) - self.first[row]) / np.maximum(self.degree[row], 1)
+        self.guide = (np.minimum(np.searchsorted(self.cumulative, self.before[row]
+                                                 + fraction * self.row_total[row], side="right"),
+                                 self.last[row]) if ties.data.size else np.zeros(0, np.int64))
+
+    def sample(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One neighbour per row, from one uniform number per row.
+
+        Args:
+            u: ``(n,)`` uniform numbers in [0, 1).
+
+        Returns:
+            ``(neighbour, weight)``: ``(n,)`` int32 neighbour indices (-1 for rows without
+            ties) and the weight of the chosen tie (0 for rows without ties).
+        """
+        if self.data.size == 0:
+            return np.full(self.n, -1, np.int32), np.zeros(self.n)
+        key = self.before + u * self.row_total
+        rows = np.flatnonzero(~self.none)
+        k = np.minimum((u[rows] * self.degree[rows]).astype(np.int64), self.degree[rows] - 1)
+        position = np.full(self.n, 0, np.int64)
+        position[rows] = self.guide[self.first[rows] + k]
+        # The first tie of the row whose cumulative weight exceeds the key (the last one if
+        # round-off leaves none): step back while the previous tie's already does (a guide
+        # entry may overshoot by round-off), then on while this one's does not.
+        back = rows[(position[rows] > self.first[rows])
+                    & (self.cumulative[position[rows] - 1] > key[rows])]
+        while back.size:
+            position[back] -= 1
+            back = back[(position[back] > self.first[back])
+                        & (self.cumulative[position[back] - 1] > key[back])]
+        on = rows[(self.cumulative[position[rows]] <= key[rows])
+                  & (position[rows] < self.last[rows])]
+        while on.size:
+            position[on] += 1
+            on = on[(self.cumulative[position[on]] <= key[on]) & (position[on] < self.last[on])]
+        chosen = np.full(self.n, -1, np.int32)
+        weight = np.zeros(self.n)
+        chosen[rows] = self.indices[position[rows]]
+        weight[rows] = self.data[position[rows]]
+        return chosen, weight
+
+
 def sample_neighbour(
     ties: sp.csr_array, rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pick one neighbour per row of a weighted adjacency matrix, proportional to tie weight.
 
+    One-off form of :class:`TieSampler` (which a run keeps, see ``State.tie_sampler``).
+
     Args:
         ties: ``(n, n)`` CSR matrix with non-negative weights.
-        rng: Random stream.
+        rng: Random stream (one uniform number per row).
 
     Returns:
-        ``(neighbour, weight)``: ``(n,)`` int32 neighbour indices (-1 for rows without ties) and
-        the weight of the chosen tie (0 for rows without ties).
+        ``(neighbour, weight)`` as for :meth:`TieSampler.sample`.
     """
-    n = ties.shape[0]
-    u = rng.random(n)
-    indptr, data = ties.indptr, ties.data
-    if data.size == 0:
-        return np.full(n, -1, np.int32), np.zeros(n)
-    cum = np.cumsum(data)
-    before = np.concatenate(([0.0], cum))[indptr[:-1]]
-    row_total = np.concatenate(([0.0], cum))[indptr[1:]] - before
-    position = np.searchsorted(cum, before + u * row_total, side="right")
-    position = np.minimum(np.minimum(position, np.maximum(indptr[1:] - 1, 0)), data.size - 1)
-    chosen = ties.indices[position].astype(np.int32)
-    weight = data[position].copy()
-    none = row_total <= 0
-    chosen[none], weight[none] = -1, 0.0
-    return chosen, weight
+    return TieSampler(ties).sample(rng.random(ties.shape[0]))
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_BYTES = np.uint64(0x0101010101010101)
+_HIGH_BITS = np.uint64(0x8080808080808080)
+
+
+def counter_uniforms(key: np.uint64, counter: np.ndarray) -> np.ndarray:
+    """Uniform numbers in [0, 1) for given positions of a counter-based stream.
+
+    Output ``i`` of SplitMix64 (Steele, Lea & Flood 2014, "Fast splittable pseudorandom number
+    generators", OOPSLA) seeded with ``key``, for each ``i`` in ``counter``: the number at a
+    position depends on the key and the position alone, so any subset of positions can be
+    read, in any order, at a cost proportional to the subset.
+    """
+    with np.errstate(over="ignore"):
+        z = (counter.astype(np.uint64) + np.uint64(1)) * _GOLDEN + key
+        z = (z ^ (z >> np.uint64(30))) * _MIX1
+        z = (z ^ (z >> np.uint64(27))) * _MIX2
+        z ^= z >> np.uint64(31)
+    return (z >> np.uint64(11)).astype(np.float64) * 2.0**-53
+
+
+def sparse_uniforms(
+    rng: np.random.Generator, shape: tuple[int, int], below: float,
+    rows: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The entries below ``below`` of a ``(n, m)`` field of uniform numbers, resolved lazily.
+
+    Comparing a fixed-shape field of uniforms ``u`` with chances (``u < rate``) decides who
+    learns what; when every chance is at most ``below``, only the entries below ``below``
+    matter, and only in the rows that learn. Entry ``c`` of the field is ``(b + v) / 256``: a
+    random byte ``b``, drawn for every entry in one block (a byte an entry), and ``v`` in
+    [0, 1), position ``c`` of a counter-based stream (:func:`counter_uniforms`) whose key is
+    drawn with the bytes, computed only for the entries whose byte is below ``256 * below``
+    rounded up. The field is as uniform as one drawn in float64, the stream advances by the
+    same amount whatever is read, and each entry depends on the random stream alone, never on
+    the state (common random numbers across strategies).
+
+    Args:
+        rng: Random stream.
+        shape: ``(n, m)`` shape of the field.
+        below: The largest chance the entries will be compared with.
+        rows: Ascending rows to read (all when ``None``); the draws are the same either way.
+
+    Returns:
+        ``(cells, values)``: the ascending flat indices (``row * m + column``) of the entries
+        of ``rows`` that may be below ``below``, and their values; every other entry of those
+        rows is at least ``below``.
+    """
+    n, m = shape
+    size = n * m
+    words = -(-size // 8)
+    raw = rng.bit_generator.random_raw(words + 1)
+    key = raw[-1]
+    cut = int(min(256, np.ceil(max(below, 0.0) * 256)))
+    field = raw[:words].astype("<u8", copy=False).view(np.uint8)
+    if rows is not None:
+        block = field[:size].reshape(n, m)[rows]
+        local = np.flatnonzero(block < cut) if cut < 256 else np.arange(block.size)
+        high = block.reshape(-1)[local]
+        cells = rows[local // m].astype(np.int64) * m + local % m
+    elif cut <= 16:
+        # Only words holding a byte below the cut (Mycroft's test: a word x holds a byte below
+        # cut iff (x - cut * 0x0101...) & ~x & 0x8080... is non-zero, for cut <= 128).
+        plain = raw[:words]
+        with np.errstate(over="ignore"):
+            flagged = np.flatnonzero((plain - _BYTES * np.uint64(cut)) & ~plain & _HIGH_BITS)
+        block = field.reshape(words, 8)[flagged]
+        local = np.flatnonzero(block < cut)
+        cells = flagged[local // 8] * 8 + local % 8
+        inside = cells < size
+        cells, high = cells[inside], block.reshape(-1)[local[inside]]
+    else:
+        cells = np.flatnonzero(field[:size] < cut) if cut < 256 else np.arange(size)
+        high = field[cells]
+    return cells, (high + counter_uniforms(key, cells)) / 256.0
 
 
 def best_neighbour(
@@ -132,6 +272,37 @@ def pick_in_groups(
     position += is_self & (position >= position_of[found])  # skip oneself
     has = others > 0
     chosen[has] = grouped[position[has]]
+    return chosen
+
+
+def pick_another_in_group(group: np.ndarray, members: np.ndarray, n_groups: int,
+                          u: np.ndarray) -> np.ndarray:
+    """For each member, pick another member of the same group, uniformly.
+
+    :func:`pick_in_groups` with the members as both items and queries, without its look-ups.
+
+    Args:
+        group: ``(k,)`` group of each member.
+        members: ``(k,)`` distinct member identifiers (e.g. employee indices).
+        n_groups: Number of groups.
+        u: ``(k,)`` uniform numbers in [0, 1), one per member.
+
+    Returns:
+        ``(k,)`` chosen member identifiers; -1 where the member is alone in their group.
+    """
+    chosen = np.full(members.size, -1, np.int64)
+    if members.size == 0:
+        return chosen
+    order = np.argsort(group, kind="stable")
+    counts = np.bincount(group, minlength=n_groups)
+    starts = np.concatenate(([0], np.cumsum(counts)))[:-1]
+    position_of = np.empty(members.size, np.int64)
+    position_of[order] = np.arange(members.size)
+    others = counts[group] - 1
+    position = starts[group] + np.floor(u * others).astype(np.int64)
+    position += position >= position_of  # skip oneself
+    has = others > 0
+    chosen[has] = members[order[position[has]]]
     return chosen
 
 

@@ -25,12 +25,14 @@ __all__ = ["division_practice", "standards_step"]
 def division_practice(state: State, majority: float) -> np.ndarray:
     """The practice each division holds on each dimension, ``(D, m)`` in {-1, 0, +1}."""
     e = state.employees
-    n_div = int(e.division.max()) + 1
-    size = np.bincount(e.division, minlength=n_div)[:, None]
-    onehot = np.zeros((n_div, e.n))
-    onehot[e.division, np.arange(e.n)] = 1.0
-    plus = onehot @ (e.beliefs == 1) / size
-    minus = onehot @ (e.beliefs == -1) / size
+    members = state.division_members
+    size = np.bincount(e.division, minlength=members.shape[0])[:, None]
+    # Sums of the beliefs and of their squares per division, in float32 (exact for counts
+    # below 2**24, and fast); plus and minus are the shares believing +1 and -1.
+    beliefs = e.beliefs.astype(np.float32)
+    net, held = members @ beliefs, members @ (beliefs * beliefs)
+    plus = (held + net) / 2 / size
+    minus = (held - net) / 2 / size
     held_plus = (plus > majority) & (plus >= minus)
     held_minus = (minus > majority) & (minus > plus)
     return (held_plus.astype(np.int8) - held_minus.astype(np.int8)).astype(np.int8)
