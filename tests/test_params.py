@@ -81,10 +81,10 @@ def test_a_scaled_parameter_that_is_set_stays_as_set():
 
 @pytest.mark.parametrize("key, value, fragment", [
     ("org.employes", 10, "did you mean org.employees"),
-    ("org.employees", 1.5, "an integer in [2, 200000]"),
+    ("org.employees", 1.5, "an integer in [2, 2000000]"),
     ("org.employees", True, "an integer"),
     ("org.employees", "100", "an integer"),
-    ("org.employees", 1, "[2, 200000]"),
+    ("org.employees", 1, "[2, 2000000]"),
     ("culture.psychological_safety", 1.5, "a number in [0, 1]"),
     ("culture.psychological_safety", math.nan, "a number in [0, 1]"),
     ("participation.contagion", "viral", "'linear', 'threshold'"),

@@ -65,7 +65,7 @@ MODEL: tuple[Param, ...] = (
       "and above which a tie has full trust; below it, trust = log(1 + count) / log(1 + that "
       "quantile's count), so trust grows with the count but ever more slowly.",
       unit="quantile", low=0.01, high=1.0),
-    P("org", "employees", 1000, "Number of employees.", unit="people", low=2, high=200_000),
+    P("org", "employees", 1000, "Number of employees.", unit="people", low=2, high=2_000_000),
     P("org", "divisions", 5, "Number of divisions (business units).", unit="divisions",
       low=1, high=1000),
     P("org", "span_of_control", 7, "Direct reports per manager; a team is a manager and their "

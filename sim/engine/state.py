@@ -320,8 +320,6 @@ class State:
     ties: sp.csr_array
     """Trust-weighted ties, ``(n, n)``, symmetric."""
     week: Week = field(init=False)
-    adjacency: sp.csr_array = field(init=False)
-    """The same ties with weight 1, for counting ties."""
     tie_strength: np.ndarray = field(init=False)
     """Sum of trust over each employee's ties, ``(n,)``."""
     tie_sampler: TieSampler = field(init=False)
@@ -334,16 +332,25 @@ class State:
     def __post_init__(self) -> None:
         self.week = Week.empty(self.employees.n, self.communities.capacity,
                                self.employees.beliefs.shape[1])
-        self.adjacency = sp.csr_array(
-            (np.ones_like(self.ties.data), self.ties.indices, self.ties.indptr),
-            shape=self.ties.shape,
-        )
+        self._adjacency: sp.csr_array | None = None
         self.tie_strength = np.asarray(self.ties.sum(axis=1)).ravel()
         self.tie_sampler = TieSampler(self.ties)
         division, n = self.employees.division, self.employees.n
         self.division_members = sp.csr_array(
             (np.ones(n, np.float32), (division, np.arange(n))),
             shape=(int(division.max(initial=0)) + 1, n))
+
+    @property
+    def adjacency(self) -> sp.csr_array:
+        """The same ties with weight 1, for counting ties.
+
+        Made on first use: only a threshold on the number of engaged ties needs it.
+        """
+        if self._adjacency is None:
+            self._adjacency = sp.csr_array(
+                (np.ones(self.ties.data.size, np.float32), self.ties.indices, self.ties.indptr),
+                shape=self.ties.shape)
+        return self._adjacency
 
     @classmethod
     def initial(cls, org: Organisation, params: Params, streams: Streams) -> State:

@@ -195,8 +195,8 @@ def _alive(model: LearningModel, community: int) -> bool:
 def _neighbours(model: LearningModel, people: np.ndarray) -> np.ndarray:
     """Everyone tied to at least one of ``people``, as a boolean mask."""
     mask = np.zeros(model.org.n, bool)
-    mask[people] = True
-    return (model.state.adjacency @ mask.astype(float)) > 0
+    mask[model.state.ties[np.asarray(people, np.int64)].indices] = True  # the ties are symmetric
+    return mask
 
 
 @register

@@ -126,15 +126,18 @@ def assemble(org: OrgParams, division: np.ndarray, manager: np.ndarray, team: np
         np.concatenate([formal_v, inf_v]),
         np.concatenate([formal_code, np.full(inf_u.size, TIE_INFORMAL, np.int8)]),
     )
+    del formal_u, formal_v, formal_code  # only the merged pairs are needed from here
     trust = draw_trust(code, org, rng)
     if informal_pairs is not None and informal_trust is not None:
         trust = given_trust(trust, lo, hi, n, inf_u, inf_v, informal_trust)
+    del inf_u, inf_v
     indptr, indices, (trust_e, code_e, informal_e) = symmetric_csr(n, lo, hi,
                                                                    trust, code, informal)
     shape = (n, n)
     ties = sp.csr_array((trust_e, indices, indptr), shape=shape)
-    tie_type = sp.csr_array((code_e, indices.copy(), indptr.copy()), shape=shape)
-    informal_m = sp.csr_array((informal_e, indices.copy(), indptr.copy()), shape=shape)
+    # The three matrices share one structure (read-only, like the whole organisation).
+    tie_type = sp.csr_array((code_e, indices, indptr), shape=shape)
+    informal_m = sp.csr_array((informal_e, indices, indptr), shape=shape)
 
     n_spanners = int(round(float(org.boundary_spanner_share) * n))
     is_spanner = pick_spanners(lo, hi, division, n_div, n_spanners, rng)

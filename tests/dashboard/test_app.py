@@ -70,7 +70,7 @@ def test_a_refused_value_is_the_schema_message_under_its_field(rendered):
     wait_for(lambda: rendered.find(v.TextField, label="Employees (people)").widget.error)
     field = rendered.find(v.TextField, label="Employees (people)").widget
     assert field.messages == ["dashboard: org.employees = -5 is not allowed; allowed: an "
-                              "integer in [2, 200000]"]
+                              "integer in [2, 2000000]"]
     organisation = rendered.find(v.Html, class_="orglearn-organisation").widget.children[0]
     assert "1,000 people" in organisation  # the race goes on with the last valid values
 

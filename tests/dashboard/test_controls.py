@@ -35,7 +35,7 @@ def test_typed_values_are_parsed_and_applied():
 def test_an_out_of_range_value_is_the_schema_message_and_the_rest_still_applies():
     edits = apply_edits(Params(), {"org.employees": "-5", "culture.recognition": "0.9"})
     assert edits.errors["org.employees"] == (
-        "dashboard: org.employees = -5 is not allowed; allowed: an integer in [2, 200000]")
+        "dashboard: org.employees = -5 is not allowed; allowed: an integer in [2, 2000000]")
     assert edits.params.org.employees == Params().org.employees
     assert edits.params.culture.recognition == 0.9
 
