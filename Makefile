@@ -51,7 +51,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check sim tests benchmarks scripts
 
 bench: $(STAMP)
-	$(PY) benchmarks/bench_run.py
+	$(PY) benchmarks/bench_performance.py
 	$(PY) benchmarks/bench_landscape.py
 	$(PY) benchmarks/bench_chart.py
 	$(PY) benchmarks/bench_memory.py

@@ -7,7 +7,7 @@ value,
 what is allowed and why, before a folder is created or a list of runs is built:
 
 * **runs**: a comparison or sweep holds every run's task and weekly KPIs in memory to
-  consolidate them, and stores two files a run; at most :data:`MAX_RUNS` runs in one command,
+  consolidate them, and stores a record a run; at most :data:`MAX_RUNS` runs in one command,
   and their consolidated results must fit in the memory this process may use;
 * **memory of one run**: the estimate of :func:`sim.engine.resources.estimate_run_memory` times the
   number of runs in memory at once (the worker processes) must fit as well.

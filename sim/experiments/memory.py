@@ -23,32 +23,43 @@ def peak():
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-from sim.experiments.tasks import RunTask, execute
+from threadpoolctl import threadpool_limits
+import sim.experiments.tasks
+from sim.engine.metrics import run_summary
+from sim.engine.model import LearningModel
 from sim.engine.params import Params
 baseline = peak()
 params = Params().replace(json.loads(sys.argv[1]))
-task = RunTask("memory", "default", 0, params.strategy.name, 0, params.run.seed, params.values)
-started = time.perf_counter()
-execute(task)
-print(json.dumps({"peak": peak(), "baseline": baseline,
-                  "seconds": time.perf_counter() - started}))
+with threadpool_limits(limits=1, user_api="blas"):  # as sim.experiments.tasks.execute
+    t0 = time.perf_counter()
+    model = LearningModel(params)
+    t1 = time.perf_counter()
+    model.run()
+    t2 = time.perf_counter()
+    run_summary(model.timeseries(), model.state)
+    t3 = time.perf_counter()
+print(json.dumps({"peak": peak(), "baseline": baseline, "seconds": t3 - t0,
+                  "setup": t1 - t0, "run": t2 - t1}))
 """
-"""The child's program: import, note the baseline, execute one task, print the peaks as JSON."""
+"""The child's program: import, note the baseline, do what ``sim.experiments.tasks.execute``
+does for one run (build the model, run it, time series and run KPIs, BLAS at one thread) with
+its set-up and run timed apart, print the peaks and times as JSON."""
 
 
 def measure_run_memory(values: dict[str, Any], timeout: float = 600.0) -> dict[str, float]:
     """Run one task with these parameter values in a fresh process and measure its memory.
 
-    The child imports :mod:`sim.experiments.tasks`, executes one task (build the model, run it,
-    time series, run KPIs) and reads its peak resident memory (``VmHWM`` in /proc/self/status,
-    else ``ru_maxrss``).
+    The child imports :mod:`sim.experiments.tasks`, does what executing one task does (build the
+    model, run it, time series, run KPIs) and reads its peak resident memory (``VmHWM`` in
+    /proc/self/status, else ``ru_maxrss``).
 
     Args:
         values: Parameter values that differ from the schema defaults (dotted keys).
         timeout: Seconds the child may take.
 
     Returns:
-        ``{"peak": bytes, "baseline": bytes after the imports, "seconds": run time}``.
+        ``{"peak": bytes, "baseline": bytes after the imports, "seconds": the whole run,
+        "setup": building the model, "run": its weeks}``.
 
     Raises:
         subprocess.CalledProcessError: If the child fails.
