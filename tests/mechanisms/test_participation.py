@@ -231,6 +231,7 @@ def test_who_leaves_a_dormant_community_does_not_depend_on_the_other_communities
     communities.enrol(state, params, np.arange(60, 200), second)
     slots = state.communities.memberships.slots
     c = state.communities
+    assert dormant_exits(state, params, key=99) is None  # nothing dormant: nothing drawn
     c.status[first] = Status.DORMANT
     alone = dormant_exits(state, params, key=99)
     c.status[second] = Status.DORMANT

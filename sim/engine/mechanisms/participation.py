@@ -139,9 +139,9 @@ def choose_attendance(state: State, params: Params, rng: np.random.Generator) ->
     week.primary = np.full(e.n, -1, np.int32)
     rows = np.flatnonzero(memberships.count > 0)
     if rows.size:
-        weights = memberships.lookup(c.energy + BASE_ATTRACTION, 0.0)[rows]
-        pick = choose_per_row(weights, u_pick[rows])
         slots = memberships.slots[rows]
+        table = np.append(c.energy + BASE_ATTRACTION, 0.0)  # an empty slot weighs nothing
+        pick = choose_per_row(table[slots], u_pick[rows])
         week.primary[rows] = np.where(
             pick >= 0, slots[np.arange(rows.size), np.maximum(pick, 0)], -1)
     has = week.primary >= 0
@@ -207,7 +207,7 @@ def choose_targets(state: State, params: Params, people: np.ndarray,
     return _slots(choose_per_row(weights, u), cols)
 
 
-def dormant_exits(state: State, params: Params, key: int) -> np.ndarray:
+def dormant_exits(state: State, params: Params, key: int) -> np.ndarray | None:
     """Who leaves a dormant community this week.
 
     Each member of a dormant community leaves it with chance ``community.dormant_exit_rate``.
@@ -218,12 +218,15 @@ def dormant_exits(state: State, params: Params, key: int) -> np.ndarray:
     their random numbers, and nothing is drawn in the weeks no community is dormant.
 
     Returns:
-        ``(n, width)`` bool mask of the memberships (aligned with ``Memberships.slots``) that end.
+        ``(n, width)`` bool mask of the memberships (aligned with ``Memberships.slots``) that
+        end, or ``None`` when no community is dormant with members.
     """
     c = state.communities
     memberships = c.memberships
-    exits = np.zeros(memberships.slots.shape, bool)
     dormant = np.flatnonzero(c.used & (c.status == Status.DORMANT) & (memberships.size > 0))
+    if dormant.size == 0:
+        return None
+    exits = np.zeros(memberships.slots.shape, bool)
     for community in dormant:
         u = np.random.default_rng([key, int(community)]).random(memberships.n)
         members = memberships.members_of(int(community))
@@ -309,20 +312,22 @@ def participation_step(state: State, params: Params, rng: np.random.Generator) -
     climbs = ~drops & ((lurker & (u_climb < p_contribute))
                        | (contributor & (u_climb < p_champion)))
     lapses = ~drops & ~climbs & active & (u_lapse < p_lapse)
-    exits = dormant_exits(state, params, exit_key)
+    exits = dormant_exits(state, params, exit_key)  # None: nobody leaves a dormant community
 
     # Apply the decisions.
     e.engagement[becomes_aware] = Engagement.AWARE
     e.engagement[climbs] += 1
     e.engagement[lapses] -= 1
-    memberships.remove_slots(exits)  # before drops: the mask refers to the rows as they are
+    if exits is not None:
+        memberships.remove_slots(exits)  # before drops: the mask refers to the rows as they are
     communities.leave(state, np.flatnonzero(drops))
     joiners = np.flatnonzero(joins & ~drops)
     memberships.add(joiners, target[joiners], enrolled=False)  # by choice
     e.engagement[joiners] = np.maximum(e.engagement[joiners], Engagement.LURKER)
     orphaned = (e.engagement >= Engagement.LURKER) & (memberships.count == 0)
     communities.leave(state, np.flatnonzero(orphaned))
-    e.compulsory = memberships.in_any(c.compulsory)
+    e.compulsory = (memberships.in_any(c.compulsory) if c.compulsory.any()
+                    else np.zeros(n, bool))
     hold_meetings(state)
 
     attending = week.attending >= 0

@@ -124,8 +124,6 @@ def sample_neighbour(
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-_BYTES = np.uint64(0x0101010101010101)
-_HIGH_BITS = np.uint64(0x8080808080808080)
 
 
 def counter_uniforms(key: np.uint64, counter: np.ndarray) -> np.ndarray:
@@ -183,17 +181,6 @@ def sparse_uniforms(
         local = np.flatnonzero(block < cut) if cut < 256 else np.arange(block.size)
         high = block.reshape(-1)[local]
         cells = rows[local // m].astype(np.int64) * m + local % m
-    elif cut <= 16:
-        # Only words holding a byte below the cut (Mycroft's test: a word x holds a byte below
-        # cut iff (x - cut * 0x0101...) & ~x & 0x8080... is non-zero, for cut <= 128).
-        plain = raw[:words]
-        with np.errstate(over="ignore"):
-            flagged = np.flatnonzero((plain - _BYTES * np.uint64(cut)) & ~plain & _HIGH_BITS)
-        block = field.reshape(words, 8)[flagged]
-        local = np.flatnonzero(block < cut)
-        cells = flagged[local // 8] * 8 + local % 8
-        inside = cells < size
-        cells, high = cells[inside], block.reshape(-1)[local[inside]]
     else:
         cells = np.flatnonzero(field[:size] < cut) if cut < 256 else np.arange(size)
         high = field[cells]
