@@ -68,7 +68,7 @@ SCENARIOS = {
     "ties": ("[org]\nemployees = 200000\ninformal_degree = 100000\n",
              ("org.informal_degree = 100000", "org.employees = 200000", "GiB", "ties",
               "is available")),
-    "dimensions": ("[org]\nemployees = 200000\n[knowledge]\ndimensions = 1000\n",
+    "dimensions": ("[org]\nemployees = 500000\n[knowledge]\ndimensions = 1000\n",
                    ("knowledge.dimensions = 1000", "GiB", "is available")),
     "escape": ('[scenario]\nname = "../../../ESCAPED"\n',
                ("scenario.name = '../../../ESCAPED'", "names a results folder")),

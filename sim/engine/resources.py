@@ -12,35 +12,65 @@ re-exported here, with :data:`MEMORY_LIMIT_ENV`. A run's memory is measured by
 :func:`sim.experiments.memory.measure_run_memory`.
 
 The estimate is a sum of :class:`MemoryTerm`, one per component of the run's memory, each with
-the schema keys that drive it:
+the schema keys that drive it (``n`` employees, ``m`` dimensions, ``C`` community slots, ``D``
+divisions):
 
 * **fixed**: the interpreter with numpy, scipy, pandas and mesa imported
   (``import sim.engine.model``), and what a small run adds to it;
-* **employees**: one Mesa agent per employee, the per-person arrays, and the per-person vectors
-  a step computes;
-* **ties**: the organisation's ties at the peak of building it (generated pairs, merged and
-  sorted, mirrored into three sparse matrices), which is also more than the ties held during the
-  run plus the per-step temporaries of picking a colleague on them;
-* **beliefs**: beliefs and this week's actions, ``(n, m)`` int8 each, and the ``(n, m)``
-  temporaries of the knowledge-exchange phase;
-* **per-step random draws**: the largest block of uniform numbers a phase draws at once, as
-  float64: ``(4, n, m)`` in knowledge exchange, ``(n, C)`` in participation, ``(C, m)`` in code
-  learning;
-* **community memberships**: the ``(n, C)`` membership matrix and the ``(n, k)`` temporaries of
-  joining and attendance, ``k`` being the communities in use (the unofficial groups plus what
-  the strategy can have opened by the last week);
-* **division one-hot**: the ``(D, n)`` float64 matrix with which standards count the practices
-  of each division every week;
+* **employees**: the per-person arrays of the state and of the organisation, and the per-person
+  vectors a step computes (participation draws ``(5, n)`` uniform numbers at once). The Mesa
+  employee agents are not counted: a run never creates them (``LearningModel.employees`` makes
+  them on first use);
+* **ties**: the ties the run holds (the trust matrix, with the tie types and informal flags
+  sharing its structure, and the tie sampler's float32 share per tie; the weight-1 matrix when
+  threshold contagion counts ties; the sort of every tie when everyone copies their best
+  colleague), or, when building them needs more, what building them needs beyond the rest of the
+  run. The organisation is built, and the temporaries of building it (the generated pairs,
+  merged and sorted, mirrored into the sparse matrix) are freed, before the run allocates
+  anything else, so the two peaks do not add up: the estimate is the fixed term plus the larger
+  of the building's peak and the run's;
+* **beliefs**: beliefs and this week's actions, ``(n, m)`` int8 each, and the largest ``(n, m)``
+  temporaries of a phase besides the exchange's candidates: the two float32 copies with which
+  standards sum beliefs per division (metrics and scoring make one; knowledge exchange's byte
+  field, masks and proposals are smaller);
+* **knowledge-exchange candidates**: each of the four channels of knowledge exchange (work ties,
+  meetings, codes, standards) draws one ``(n, m)`` byte field at a time and works on the entries
+  whose byte is below ``256 x`` the channel's largest chance
+  (:func:`sim.engine.mechanisms.sampling.sparse_uniforms`), with a flat index (int64), a value
+  (float64), a row and the like per candidate. The estimate takes the channel with the largest
+  chance, from the parameters: ``peer_learning_rate x psychological_safety x (1 -
+  competitiveness)`` (trust is at most 1), ``meeting_learning_rate x psychological_safety``,
+  ``socialisation_rate`` (``fast_socialisation_rate`` if larger, with fast learners) and
+  ``standards.formal_learning_rate``, and every row learning on it: with the default chances
+  12 % of the entries are candidates, with a chance of 1 every entry;
+* **community memberships**: the ``(n, width)`` community slots and enrolment flags, ``width``
+  being the largest membership cap (doubled where compulsory enrolment, which ignores the cap,
+  can widen the rows), with the ``(n, width)`` look-ups of choosing the community to turn to;
+  the temporaries of joining, for the most joiners a week can have (``n`` times the largest
+  joining hazard): the slots at the other end of each joiner's ties, and the ``(joiners, k)``
+  exposure, masks and weights, ``k`` being the communities in use (the unofficial groups plus
+  what the strategy can have opened by the last week); and the unofficial groups' member lists;
+* **community codes**: the ``(C, m)`` codes, with the uniform numbers and margins of code
+  learning, and a Mesa agent per community in use;
+* **divisions**: the sparse ``(D, n)`` one-hot with which standards sum beliefs per division
+  (a float32 and an int32 per person, whatever ``D``) and the ``(D, m)`` float32 sums, shares
+  and practices;
 * **NK landscape** (``knowledge.landscape = "nk"``): the contribution table, ``N x 2^(K+1)``
   float64, the enumeration of all ``2^N`` practices in chunks of ``2^20``, and the
   ``(n, N, K + 1)`` int64 temporaries of scoring every employee's practice every week;
 * **KPI recorder**: one row of Python floats per week, a column per KPI and division.
 
-Each term is the component at its own peak. Those peaks do not all fall at the same moment (the
-ties peak while the organisation is built, the random draws of knowledge exchange and of
-participation in different phases of a step), so the sum is above the true peak: for the
-configurations of ``benchmarks/bench_memory.py``, from 1,000 to 100,000 employees, the estimate
-was 1.10 to 1.40 times the measured peak resident memory (``VmHWM``).
+Each term is the component at its own peak. Those peaks do not all fall at the same moment
+(the standards' float32 copies and the exchange's candidates come in different phases of a
+step, the joiners' temporaries in another), so the sum is above the true peak: for the
+configurations of ``benchmarks/bench_memory.py``, from 1,000 to 1,000,000 employees, the
+estimate was 1.03 to 1.38 times the measured peak resident memory (``VmHWM``), the most above
+it with many dimensions or with many joiners at once. Two bounds can be far above a run's own
+peak: a channel's chance of 1 counts every entry as a candidate though only its learners' rows
+are read (with ``meeting_learning_rate = 1``, the attendees who met a better contributor: the
+estimate was 3.8 times the peak of 200,000 employees without ties and with 200 dimensions), and
+the joiners are as many as the largest hazard allows (with membership caps of 100 and the
+default joining, 2.1 times the peak of 100,000 employees).
 
 For a client's organisation chart (``org.chart``), ``org.employees`` and ``org.divisions`` have
 been set from the chart when the scenario was loaded, but the division sizes, the teams and the
@@ -52,6 +82,7 @@ collaboration ties per person, as the synthetic organisation would generate them
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sim.engine.byte_sizes import MiB, format_bytes
@@ -72,46 +103,100 @@ __all__ = [
 FIXED_TERM = "fixed (interpreter, numpy, mesa)"
 """Name of the term that does not depend on the parameters."""
 
-# The constants below were measured by benchmarks/bench_memory.py: peak resident memory (VmHWM)
-# of one run of 3 weeks in a fresh process, the difference between two configurations that
-# differ in one key giving the bytes per unit; the split of a phase's temporaries between terms
-# comes from tracemalloc peaks of each phase of a step. Python 3.12, numpy 2.5.5, scipy 1.18.1,
-# mesa 3.5.1, x86-64 Linux. Each constant is set a little above what was measured.
+# The constants below were measured by benchmarks/bench_memory.py and
+# sim.experiments.memory.measure_run_memory: peak resident memory (VmHWM) of one run of 3 weeks
+# in a fresh process, the difference between two configurations that differ in one key giving
+# the bytes per unit (for the employees and the beliefs mostly without ties:
+# org.informal_degree = 0 and org.formal_ties = false); where a phase's temporaries are split
+# between terms, the split comes from the arrays the code allocates and tracemalloc peaks of the
+# phase. Python 3.12.1, numpy 2.5.5, scipy 1.18.1, pandas 3.1.1, mesa 3.5.1, x86-64 Linux
+# (glibc). Each constant is set a little above what was measured.
 
-FIXED_BYTES = 168 * MiB
-"""Measured: 150 MiB after ``import sim.experiments.tasks``, 155 MiB at the end of a 1,000-person
-run."""
-EMPLOYEE_BYTES = 700
-"""Per employee: a Mesa agent (about 300 B), per-person arrays, per-step vectors. Measured:
-569 B (100,000 against 1,000 employees, without ties, 1 dimension, 2 community slots)."""
-RAW_EDGE_BYTES = 70
-"""Per tie generated before duplicates are merged (informal and formal). Fitted with
-:data:`PAIR_BYTES` to 145 B per tie when every generated tie is a distinct pair (100,000
-employees, informal_degree 200 against 6) and 74 B per generated tie when most are duplicates
-(random ties, 2,000 employees in 10 divisions, informal_degree 5,000 against 6)."""
-PAIR_BYTES = 90
+FIXED_BYTES = 164 * MiB
+"""Measured: 151 to 152 MiB after ``import sim.experiments.tasks``, 154 MiB at the end of a
+2-person run of 1 week, 155 MiB at the end of a 1,000-person run of 3 weeks."""
+EMPLOYEE_BYTES = 220
+"""Per employee: the state's and the organisation's per-person arrays (float64 motivation,
+fatigue and thresholds, int64 person ids, divisions, managers, teams, engagement, ...), the tie
+sampler's and tie sums' per-person arrays, and the per-person vectors of a step (the ``(5, n)``
+uniform numbers of participation, the chances computed from them, the ``n`` uniform numbers
+drawn for each dormant community in turn). Measured: 303 B per person in all (1,000,000 against
+1,000 employees, without ties, 1 dimension, 3 membership slots), of which about 220 B are left
+once the slots (3 x 21 B), the one-hot (8 B) and one dimension of beliefs (13 B) are taken
+out."""
+RAW_EDGE_BYTES = 74
+"""Per tie generated before duplicates are merged (informal and formal), at the peak of building
+the ties. Fitted with :data:`PAIR_BYTES` and :data:`BUILD_PERSON_BYTES`: 128 to 132 B per tie
+when every generated tie is a distinct pair (100,000 employees, informal_degree from 20 to 400;
+1,562 B per person in all for 14 generated ties per person at 1,000,000 employees and degree
+20) and 72 B per generated tie when most are duplicates (random ties, 2,000 employees in 10
+divisions, informal_degree 20,000 against 5,000)."""
+PAIR_BYTES = 60
 """Per distinct pair of colleagues with a tie, at the peak of building the ties (see
 :data:`RAW_EDGE_BYTES`)."""
-BELIEF_BYTES = 16
-"""Per employee and dimension: beliefs, actions and knowledge-exchange temporaries. With the
-exchange phase's draws (:data:`EXCHANGE_DRAWS` x :data:`DRAW_BYTES`), 48 B; measured: 42 B at
-50,000 and 45 B at 10,000 employees (1,000 against 30 dimensions)."""
-DRAW_BYTES = 8
-"""Per uniform random number drawn (float64)."""
-EXCHANGE_DRAWS = 4
-"""Uniform numbers per employee and dimension drawn at once in knowledge exchange."""
-MEMBERSHIP_SLOT_BYTES = 6
-"""Per employee and community slot: the membership and enrolment matrices and their boolean
-temporaries (the chosen memberships among them). With the participation phase's draws
-(:data:`DRAW_BYTES`), 14 B; measured before the enrolment matrix: 10.1 B (100,000 employees,
-max_communities 500 against 64), to which it adds one byte and one temporary."""
-MEMBERSHIP_IN_USE_BYTES = 28
-"""Per employee and community in use: exposure, weights and their cumulative sums. Measured:
-25.2 B (20,000 employees in 200 divisions, division_networks with 205 communities in use against
-org_wide_first with 6)."""
+BUILD_PERSON_BYTES = 50
+"""Per employee, at the peak of building the ties: divisions, positions, managers and teams of
+the organisation being built (int64 while it is)."""
+HELD_PAIR_BYTES = 36
+"""Per distinct pair, held during the run: two entries of the trust matrix (float64 weight,
+int32 index), the tie type (int8) and informal flag (bool) on the same structure, and the
+sampler's float32 share. Measured: 165 B per person after building the organisation
+(tracemalloc, 100,000 default employees, 5.3 distinct pairs per person), and 164 B per person of
+peak resident memory (31 B per pair) at 1,000,000 default employees against the same without
+ties."""
+BEST_PAIR_BYTES = 60
+"""Per distinct pair, the sort of every tie by row and colleague's score when everyone copies
+their best colleague (``knowledge.peer_choice = "best"``). Measured (tracemalloc): 28 B per tie
+entry, two entries a pair."""
+ADJACENCY_PAIR_BYTES = 8
+"""Per distinct pair, the weight-1 matrix (float32 per entry, sharing the ties' structure) made
+when threshold contagion counts ties (``participation.threshold_type = "count"``)."""
+BELIEF_BYTES = 10
+"""Per employee and dimension: beliefs and actions (int8 each) and the standards' two float32
+copies of the beliefs. With the knowledge-exchange candidates at the default chances
+(:data:`CANDIDATE_BYTES` x 31/256), 15.3 B; measured: 10.4 B (200,000 employees without ties, 200
+against 30 dimensions), 13.1 B (the same, 30 against 1), 13.5 B (100,000 default employees, 200
+against 30), 14.6 B (2,000 employees, 1,000 dimensions) and 10.3 B (200,000 employees, 1,000
+dimensions)."""
+CANDIDATE_BYTES = 44
+"""Per candidate entry of a knowledge-exchange channel (flat index and its row, int64; value,
+float64; the counter-based stream's uint64 words; hits and moves). Measured with every entry a
+candidate (200,000 employees without ties, 200 against 1 dimension): 40 B on top of the byte
+field (44.5 B per entry in all) when the standards channel has ``formal_learning_rate = 1`` (23.5
+B per entry at 0.5), 42 B when every employee learns from a code at ``socialisation_rate = 1``
+(compulsory enrolment; 42 B per candidate at 0.9)."""
+FIELD_LEVELS = 256
+"""Values of a byte of the exchange's field: an entry is a candidate when its byte is below
+``ceil(256 x chance)`` (as in :func:`sim.engine.mechanisms.sampling.sparse_uniforms`)."""
+SLOT_BYTES = 22
+"""Per employee and membership slot: the community index (int32) and enrolment flag (bool), and
+the ``(n, width)`` look-ups of choosing the community to turn to (float64 weights, the members'
+rows of them, cumulative sums). Measured: 20.8 B (100,000 employees, all enrolled, membership
+caps 100 against 2) and 13.3 B when few are members."""
+EXPOSURE_SLOT_BYTES = 21
+"""Per tie of a joiner and membership slot: the communities at the other end (int32), their
+columns among the communities in use (int64), the mask and the flat cells (int64) of summing
+exposure. Measured: about 20 B (100,000 employees all joining in the same week, membership
+caps 100: 2.0 GiB above the same run with the default joining)."""
+JOIN_COL_BYTES = 29
+"""Per joiner and community in use: exposure (float64), openness and findability masks, weights
+and their cumulative sums (float64). Measured: 27.9 B (10,000 employees in 1,000 division
+networks, everyone joining against nobody)."""
 ONE_HOT_BYTES = 8
-"""Per employee and division: the float64 one-hot matrix of the standards phase. Measured: 7.1 B
-(50,000 employees in 1,000 against 5 divisions)."""
+"""Per employee: the sparse one-hot of the divisions (a float32 value and an int32 column)."""
+DIVISION_SUM_BYTES = 24
+"""Per division and dimension: the float32 sums of beliefs and of their squares, the shares
+believing +1 and -1 and the practice held. Measured: 19.8 B (2,000 employees, 1,000 dimensions,
+1,000 against 5 divisions)."""
+CODE_BYTES = 17
+"""Per community slot and dimension: the code (int8), the uniform numbers code learning draws
+(float64) and the margins of the superior groups' votes (float64). Measured: 7.6 B (2,000
+employees, 1,000 dimensions, max_communities 10,000 against 64: few communities meet, so most
+pages of the margins are never written)."""
+COMMUNITY_BYTES = 1024
+"""Per community in use: its Mesa agent and the model's entry for it."""
+DRAW_BYTES = 8
+"""Per uniform random number drawn, or number summed (float64)."""
 NK_SCORE_BYTES = 8
 """Per employee, dimension and dependency (K + 1) when scoring on an NK landscape (int64)."""
 NK_SCORE_ROW_BYTES = 32
@@ -130,7 +215,7 @@ KPI_BYTES = 80
 tracemalloc: 72 B in the row)."""
 DIVISION_KPI_BYTES = 140
 """Per week and division: the same, with the row's own ``knowledge_div_<d>`` key string.
-Measured: 124 B (2,000 employees in 1,000 divisions, 520 against 3 weeks)."""
+Measured: 132 B (2,000 employees in 1,000 divisions, 520 against 3 weeks)."""
 FIXED_KPIS = 22
 """KPIs per week besides the per-division ones (20, and 2 more with fast learners)."""
 
@@ -174,7 +259,7 @@ class MemoryEstimate:
     def describe(self) -> str:
         """One line: the total and the largest term with its keys, e.g. for an error message.
 
-        Example: ``about 597 GiB, 596 GiB of it for ties (org.employees,
+        Example: ``about 499 GiB, 451 GiB of it for ties (org.employees,
         org.informal_degree)``.
         """
         big = self.largest()
@@ -189,7 +274,9 @@ def estimate_run_memory(params: Params) -> MemoryEstimate:
     Pure arithmetic on the parameter values: nothing is allocated and no organisation is built,
     so it takes microseconds whatever the values. The estimate is upper-ish: each component is
     counted at its own peak (see the module docstring for the components and how close the
-    estimate comes to measured peaks).
+    estimate comes to measured peaks), except that building the ties and running the model do
+    not add up (the ties term is what the building needs beyond the rest of the run, when that
+    is more than the ties the run holds).
 
     With a client's organisation chart (``org.chart``), ``org.employees`` and ``org.divisions``
     are the chart's; the number of collaboration ties is taken as unknown and estimated from
@@ -204,33 +291,114 @@ def estimate_run_memory(params: Params) -> MemoryEstimate:
     """
     o, k, c = params.org, params.knowledge, params.community
     n, divisions, m = int(o.employees), max(1, int(o.divisions)), int(k.dimensions)
-    slots = int(c.max_communities)
+    capacity = int(c.max_communities)
     in_use = _communities_in_use(params)
     raw_edges, pairs = _tie_counts(params)
-    terms = [
-        MemoryTerm(FIXED_TERM, (), FIXED_BYTES),
-        MemoryTerm("employees (agents and per-person arrays)", ("org.employees",),
-                   EMPLOYEE_BYTES * n),
-        MemoryTerm("ties", ("org.employees", "org.informal_degree"),
-                   RAW_EDGE_BYTES * raw_edges + PAIR_BYTES * pairs),
+    width, cap_key = _membership_width(params)
+    channel, chance = _largest_chance(params)
+    cut = min(FIELD_LEVELS, math.ceil(max(chance, 0.0) * FIELD_LEVELS))
+    candidates = -(-n * m * cut // FIELD_LEVELS)
+    rest = [
+        MemoryTerm("employees (per-person arrays)", ("org.employees",), EMPLOYEE_BYTES * n),
         MemoryTerm("beliefs", ("org.employees", "knowledge.dimensions"), BELIEF_BYTES * n * m),
-        MemoryTerm("per-step random draws",
-                   ("org.employees", "knowledge.dimensions", "community.max_communities"),
-                   DRAW_BYTES * max(EXCHANGE_DRAWS * n * m, n * slots, slots * m)),
-        MemoryTerm("community memberships", ("org.employees", "community.max_communities"),
-                   MEMBERSHIP_SLOT_BYTES * n * slots + MEMBERSHIP_IN_USE_BYTES * n * in_use
-                   + _group_bytes(params)),
-        MemoryTerm("division one-hot (standards)", ("org.employees", "org.divisions"),
-                   ONE_HOT_BYTES * divisions * n),
+        MemoryTerm("knowledge-exchange candidates",
+                   ("org.employees", "knowledge.dimensions", channel),
+                   CANDIDATE_BYTES * candidates),
+        MemoryTerm("community memberships",
+                   ("org.employees", cap_key, "community.max_communities"),
+                   SLOT_BYTES * n * width
+                   + _joining_bytes(params, n, pairs, width, in_use) + _group_bytes(params)),
+        MemoryTerm("community codes", ("community.max_communities", "knowledge.dimensions"),
+                   CODE_BYTES * capacity * m + COMMUNITY_BYTES * in_use),
+        MemoryTerm("divisions (one-hot and sums of standards)",
+                   ("org.employees", "org.divisions", "knowledge.dimensions"),
+                   ONE_HOT_BYTES * n + DIVISION_SUM_BYTES * divisions * m),
     ]
     if k.landscape == "nk":
-        terms.append(MemoryTerm("NK landscape", ("knowledge.dimensions",
-                                                 "knowledge.nk_interactions", "org.employees"),
-                                _nk_bytes(n, slots, m, int(k.nk_interactions))))
+        rest.append(MemoryTerm("NK landscape", ("knowledge.dimensions",
+                                                "knowledge.nk_interactions", "org.employees"),
+                               _nk_bytes(n, capacity, m, int(k.nk_interactions))))
     weeks = int(params.run.steps) + 1
-    terms.append(MemoryTerm("KPI recorder", ("run.steps", "org.divisions"),
-                            weeks * (KPI_BYTES * FIXED_KPIS + DIVISION_KPI_BYTES * divisions)))
-    return MemoryEstimate(tuple(terms))
+    rest.append(MemoryTerm("KPI recorder", ("run.steps", "org.divisions"),
+                           weeks * (KPI_BYTES * FIXED_KPIS + DIVISION_KPI_BYTES * divisions)))
+    build = RAW_EDGE_BYTES * raw_edges + PAIR_BYTES * pairs + BUILD_PERSON_BYTES * n
+    ties = MemoryTerm("ties", ("org.employees", "org.informal_degree"),
+                      max(_held_tie_bytes(params, pairs),
+                          build - sum(term.bytes for term in rest)))
+    return MemoryEstimate((MemoryTerm(FIXED_TERM, (), FIXED_BYTES), rest[0], ties, *rest[1:]))
+
+
+def _held_tie_bytes(params: Params, pairs: int) -> int:
+    """Bytes of the ties the run holds.
+
+    With the sort of every tie for ``knowledge.peer_choice = "best"``, and the weight-1 matrix
+    when thresholds count ties.
+    """
+    per_pair = HELD_PAIR_BYTES
+    if params.knowledge.peer_choice == "best":
+        per_pair += BEST_PAIR_BYTES
+    pp = params.participation
+    if pp.contagion == "threshold" and pp.threshold_type == "count":
+        per_pair += ADJACENCY_PAIR_BYTES
+    return per_pair * pairs
+
+
+def _largest_chance(params: Params) -> tuple[str, float]:
+    """The knowledge-exchange channel with the largest chance per entry: its key and chance.
+
+    The chances are upper bounds that do not depend on the state, as
+    :func:`sim.engine.mechanisms.exchange.exchange_step` computes them (trust at most 1).
+    """
+    k, culture = params.knowledge, params.culture
+    safety = float(culture.psychological_safety)
+    social_key, social = "knowledge.socialisation_rate", float(k.socialisation_rate)
+    if float(k.fast_learner_share) > 0 and float(k.fast_socialisation_rate) > social:
+        social_key, social = "knowledge.fast_socialisation_rate", float(k.fast_socialisation_rate)
+    channels = (
+        ("knowledge.peer_learning_rate",
+         float(k.peer_learning_rate) * safety * (1.0 - float(culture.competitiveness))),
+        ("knowledge.meeting_learning_rate", float(k.meeting_learning_rate) * safety),
+        (social_key, social),
+        ("standards.formal_learning_rate", float(params.standards.formal_learning_rate)),
+    )
+    return max(channels, key=lambda channel: channel[1])
+
+
+def _membership_width(params: Params) -> tuple[int, str]:
+    """Membership slots per person, and the key of the cap that sets them.
+
+    The largest cap (boundary spanners' when there are spanners), doubled where compulsory
+    enrolment can pass the cap and widen the rows (:class:`sim.engine.memberships.Memberships`
+    widens by doubling).
+    """
+    pp = params.participation
+    width, key = int(pp.max_memberships), "participation.max_memberships"
+    if float(params.org.boundary_spanner_share) > 0 and int(pp.spanner_max_memberships) > width:
+        width, key = int(pp.spanner_max_memberships), "participation.spanner_max_memberships"
+    if pp.compulsory or params.strategy.name == "leader_cascade":
+        width = 2 * max(width, 2)
+    return max(1, width), key
+
+
+def _joining_hazard(params: Params) -> float:
+    """The largest weekly chance of joining (all ties engaged, every threshold met)."""
+    pp = params.participation
+    rise = pp.imitation_rate if pp.contagion == "linear" else pp.join_rate
+    return min(1.0, max(0.0, float(pp.spontaneous_join_rate) + float(rise)))
+
+
+def _joining_bytes(params: Params, n: int, pairs: int, width: int, in_use: int) -> int:
+    """Temporaries of choosing where this week's joiners go, for the most joiners a week can have.
+
+    Exposure first reads the slots at the other end of every joiner's ties, then the choice
+    weighs ``(joiners, in_use)`` arrays; the two do not overlap.
+    """
+    hazard = _joining_hazard(params)
+    joiners = math.ceil(n * hazard)
+    joiner_ties = math.ceil(2 * pairs * hazard)  # tie entries: each pair twice
+    exposure = EXPOSURE_SLOT_BYTES * joiner_ties * width + DRAW_BYTES * joiners * in_use
+    choice = max(JOIN_COL_BYTES, width + 1) * joiners * in_use
+    return max(exposure, choice)
 
 
 def _division_sizes(n: int, divisions: int) -> tuple[tuple[int, int], ...]:
