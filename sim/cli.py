@@ -29,7 +29,7 @@ from sim.engine.limits import check_run_memory
 from sim.engine.params import SCHEMA
 from sim.engine.strategies import STRATEGIES, describe
 from sim.errors import ParameterError, ScenarioError, one_line
-from sim.experiments.executors import EXECUTORS, SchedulerError
+from sim.experiments.executors import EXECUTORS, SchedulerError, start_workers
 from sim.experiments.pipeline import Outcome
 from sim.experiments.runner import RunOutcome, run_scenario
 from sim.experiments.store import StoreError
@@ -197,6 +197,7 @@ def compare(
     for line in notes + tuple(fit.start_caveats(params)):
         _warn(line)
     out = out or Path("results") / f"compare-{params.scenario.name}"
+    start_workers(workers)  # their imports overlap with the rest of the set-up
     from sim.workflow import compare as compare_strategies
 
     with _keeping_runs(out):
@@ -271,7 +272,6 @@ def sweep(
 ) -> None:
     """Run every run of an experiment (strategies x contexts x replications), resumably."""
     from sim.config.experiment_file import load_experiment
-    from sim.workflow import run as run_experiment
 
     spec = load_experiment(experiment)
     if executor not in EXECUTORS:
@@ -288,6 +288,9 @@ def sweep(
         check_scheduler(scheduler)  # before the results folder is touched
     out = out or _results_dir(spec)
     started = time.perf_counter()
+    start_workers(workers, executor)  # their imports overlap with the rest of the set-up
+    from sim.workflow import run as run_experiment
+
     with _keeping_runs(out):
         outcome = run_experiment(spec, out, workers=workers, executor=executor,
                                  scheduler=scheduler, resume=resume, force=force)
