@@ -92,8 +92,8 @@ def expected_contexts(e: Experiment) -> int:
     d = len(e.uncertainties)
     if e.design == "grid":
         return math.prod(len(u.values) for u in e.uncertainties)
-    return {"lhs": e.samples, "sobol": e.samples * (d + 2), "morris": e.samples * (d + 1)}[
-        e.design]
+    return {"lhs": e.samples, "sobol": e.samples * (d + 2), "morris": e.samples * (d + 1),
+            "robustness": 1 + 2 * d}[e.design]
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
@@ -108,7 +108,8 @@ def test_shipped_experiments_load_with_expected_counts(path):
     assert e.reference in e.strategies
     for task in tasks:
         assert task.experiment == e.name and task.scenario == e.base.scenario.name
-        assert task.values["run.seed"] == task.seed == derive_seed(e.seed, task.context,
+        context = 0 if e.shared_seeds else task.context
+        assert task.values["run.seed"] == task.seed == derive_seed(e.seed, context,
                                                                    task.replication)
         for key, value in contexts[task.context].items():
             assert task.values[key] == value
@@ -141,11 +142,14 @@ def test_shipped_experiment_specifics():
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
 def test_seeds_are_shared_by_policies_and_distinct_otherwise(path):
+    experiment = load_experiment(path)
     by_cell = defaultdict(set)
-    for task in load_experiment(path).tasks():
+    for task in experiment.tasks():
         by_cell[task.context, task.replication].add(task.seed)
     assert all(len(seeds) == 1 for seeds in by_cell.values())
-    assert len({next(iter(s)) for s in by_cell.values()}) == len(by_cell)
+    distinct = len({next(iter(s)) for s in by_cell.values()})
+    # With shared seeds, every context runs replication r on the same seed.
+    assert distinct == (experiment.replications if experiment.shared_seeds else len(by_cell))
 
 
 def _fingerprint(e: Experiment) -> list:

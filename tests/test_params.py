@@ -243,3 +243,16 @@ def test_newcomers_draw_motivation_with_the_concentration_too():
     assert narrow.std() < 0.05 < 0.3 < wide.std()
     before = _motivation({**turnover, "participation.motivation_concentration": 500.0})
     assert not np.array_equal(narrow, before)  # redrawn, not kept
+
+
+def test_plausible_ranges_lie_inside_the_allowed_ones_around_the_default():
+    from sim.engine.params import uncertain_parameters
+
+    uncertain = uncertain_parameters()
+    assert len(uncertain) >= 6
+    for p in uncertain:
+        r = p.plausible
+        assert p.kind in (int, float), p.key
+        assert p.low <= r.low < r.high <= p.high, p.key
+        assert r.low <= p.default <= r.high, p.key
+        assert len(r.reason) > 40 and r.reason.endswith("."), p.key

@@ -34,7 +34,15 @@ from sim.config.fit import check_hierarchy
 from sim.config.scenario import ORG_FILES, SIZED_BY_CHART, load_scenario, read_toml
 from sim.engine.limits import check_run_memory, check_runs
 from sim.engine.metrics import RUN_KPIS
-from sim.engine.params import SAFE_NAME, SAFE_NAME_HELP, SCHEMA, Params, Value, lookup
+from sim.engine.params import (
+    SAFE_NAME,
+    SAFE_NAME_HELP,
+    SCHEMA,
+    Params,
+    Value,
+    lookup,
+    uncertain_parameters,
+)
 from sim.engine.resources import estimate_run_memory
 from sim.engine.strategies import STRATEGIES
 from sim.errors import ParameterError, ScenarioError
@@ -120,7 +128,8 @@ def _sobol_size(samples: int, read: Mapping[str, Any]) -> bool:
 
 
 _HEADLINE = tuple(k.name for k in RUN_KPIS if k.headline)
-_SAMPLED = Depends("a sampled design (lhs, sobol, morris)", lambda r: r["design"] != "grid")
+_SAMPLED = Depends("a sampled design (lhs, sobol, morris)",
+                   lambda r: r["design"] in ("lhs", "sobol", "morris"))
 
 KEYS: tuple[Key, ...] = (
     Key("experiment", "name", "name", "Names the results: their folder and the `experiment` "
@@ -131,7 +140,9 @@ KEYS: tuple[Key, ...] = (
     Key("experiment", "scenario", "text", "The base scenario file, relative to the experiment "
         "file.", "../scenarios/default.toml", required=True),
     Key("experiment", "design", "choice", "How contexts are made from the uncertainties: a "
-        "grid of values, or ranges sampled by Latin hypercube, Sobol' (Saltelli) or Morris.",
+        "grid of values, ranges sampled by Latin hypercube, Sobol' (Saltelli) or Morris, or "
+        "robustness: each range's low and high end in turn, the others at the scenario's "
+        "values (without uncertainties: every parameter the schema gives a plausible range).",
         "grid", required=True, choices=DESIGNS),
     Key("experiment", "samples", "int", "The base sample size N of a sampled design: N "
         "contexts (lhs), N * (D + 2) (sobol) or N * (D + 1) (morris) for D uncertainties.", 16,
@@ -212,8 +223,9 @@ def allowed(key: Key, read: Mapping[str, Any] | None = None) -> str:
         "pair": f"a name from {names}, other than experiment.reference, or a list of two "
                 "distinct names from it",
         "values": "a non-empty list of distinct values of that parameter",
-        "uncertain": "for a grid, a non-empty list of distinct values; for lhs, sobol and "
-                     "morris, a range { low = ..., high = ... } (low < high) of a number",
+        "uncertain": "for a grid, a non-empty list of distinct values; for lhs, sobol, "
+                     "morris and robustness, a range { low = ..., high = ... } (low < high) "
+                     "of a number",
         "value": "a value of that parameter",
     }[key.kind]
     return f"{words} ({key.rule[0]})" if key.rule and read is None else words
@@ -399,6 +411,9 @@ def _parameter_tables(source: str, data: Mapping[str, Any], design: str) -> tupl
     if design == "grid":
         uncertainties = tuple(Uncertainty(k, values=_values(source, "uncertainties", k, v))
                               for k, v in uncertain.items())
+    elif design == "robustness" and not uncertain:
+        uncertainties = tuple(Uncertainty(p.key, low=p.plausible.low, high=p.plausible.high)
+                              for p in uncertain_parameters() if p.key not in tables)
     else:
         uncertainties = tuple(_range(source, design, k, v) for k, v in uncertain.items())
         if not uncertainties:
@@ -492,7 +507,8 @@ def load_experiment(path: str | Path) -> Experiment:
     policies = len(read["strategies"]) * int(np.prod([len(v) for v in lever_values.values()],
                                                      dtype=object))
     contexts = context_count(read["design"], read["samples"], uncertainties)
-    blamed = "samples" if read["design"] != "grid" else "replications"  # the usual culprit
+    blamed = ("samples" if read["design"] in ("lhs", "sobol", "morris")
+              else "replications")  # the usual culprit
     check_runs(source, f"experiment.{blamed}", read[blamed],
                contexts * policies * read["replications"], f"{contexts:,} contexts x "
                f"{policies:,} policies x {read['replications']:,} replications",
@@ -504,7 +520,8 @@ def load_experiment(path: str | Path) -> Experiment:
     experiment = Experiment(path, read["name"], read["description"], scenario_path, base,
                             read["strategies"], lever_grid, uncertainties, read["design"],
                             read["samples"], read["replications"], read["seed"], read["kpis"],
-                            read["reference"], digest, read["shared_seeds"],
+                            read["reference"], digest,
+                            read["shared_seeds"] or read["design"] == "robustness",
                             contrast=_contrast(read), checks=read["checks"])
     return replace(experiment, largest_run=_largest_run(source, experiment, tables))
 

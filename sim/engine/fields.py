@@ -23,6 +23,7 @@ __all__ = [
     "SAFE_NAME",
     "SAFE_NAME_HELP",
     "Param",
+    "Plausible",
     "Scaled",
     "Value",
     "param",
@@ -84,6 +85,24 @@ def per_employees(per_1000: float, low: int, high: int | str, text: str = "") ->
 
 
 @dataclass(frozen=True)
+class Plausible:
+    """The range over which a context parameter is uncertain for a typical client.
+
+    Values the schema allows can lie far outside what any organisation shows; a robustness
+    analysis varies an uncertain parameter over its plausible range only, and says why.
+
+    Attributes:
+        low: The low end.
+        high: The high end.
+        reason: Why this range, in one sentence (where the numbers come from).
+    """
+
+    low: float
+    high: float
+    reason: str
+
+
+@dataclass(frozen=True)
 class Param:
     """One parameter of the model.
 
@@ -100,6 +119,8 @@ class Param:
         pattern_help: What ``pattern`` allows, in words, for messages.
         source: Literature source of the default or of the mechanism, if any.
         scaled: A default that follows the organisation's size, if any (:class:`Scaled`).
+        plausible: For a context parameter whose value a client rarely knows, the range it is
+            varied over when the verdict's robustness is examined (:class:`Plausible`).
     """
 
     section: str
@@ -114,6 +135,7 @@ class Param:
     pattern: str = ""
     pattern_help: str = ""
     scaled: Scaled | None = None
+    plausible: Plausible | None = None
 
     @property
     def key(self) -> str:
@@ -214,6 +236,6 @@ def param(section: str, name: str, default: Value, help: str, **kw: Any) -> Para
         default: Default value; its type is the parameter's type.
         help: One sentence saying what the parameter means.
         **kw: The other fields of :class:`Param` (``unit``, ``low``, ``high``, ``choices``,
-            ``source``, ``pattern``, ``pattern_help``, ``scaled``).
+            ``source``, ``pattern``, ``pattern_help``, ``scaled``, ``plausible``).
     """
     return Param(section, name, default, help, **kw)

@@ -23,6 +23,7 @@ from sim.engine.fields import (
     SAFE_NAME,
     SAFE_NAME_HELP,
     Param,
+    Plausible,
     param,
     per_employees,
 )
@@ -86,9 +87,14 @@ MODEL: tuple[Param, ...] = (
       "of the same division (small-world shortcuts).", unit="probability", low=0.0, high=1.0,
       source="Watts & Strogatz (1998), Nature 393"),
     P("org", "cross_division_share", 0.1, "Share of informal ties that cross division "
-      "boundaries.", unit="share", low=0.0, high=1.0),
+      "boundaries.", unit="share", low=0.0, high=1.0,
+      plausible=Plausible(0.02, 0.4, "From siloed firms to ones where a third or more of the "
+                          "informal network spans units (Kleinbaum, Stuart & Tushman 2013, "
+                          "Organization Science 24(5), e-mail networks of a large firm).")),
     P("org", "trust_mean", 0.6, "Mean trust on a tie (tie weight); drawn from a Beta "
-      "distribution; 1 gives every tie full trust.", unit="0-1", low=0.01, high=1.0),
+      "distribution; 1 gives every tie full trust.", unit="0-1", low=0.01, high=1.0,
+      plausible=Plausible(0.4, 0.8, "Average trust between colleagues is rarely measured; "
+                          "the range spans low- to high-trust workplaces around the default.")),
     P("org", "trust_concentration", 10.0, "Concentration (a + b) of the Beta distribution of "
       "trust; higher means less spread.", unit="", low=0.1, high=1000.0),
     P("org", "formal_trust_bonus", 0.2, "Trust added to reporting-line and team ties "
@@ -112,10 +118,15 @@ MODEL: tuple[Param, ...] = (
     # --- culture ------------------------------------------------------------------------------
     P("culture", "psychological_safety", 0.6, "How safe people feel to speak up, ask and admit "
       "mistakes; scales peer learning, contributing and experimenting.", unit="0-1",
-      low=0.0, high=1.0, source="Edmondson (1999), ASQ 44"),
+      low=0.0, high=1.0, source="Edmondson (1999), ASQ 44",
+      plausible=Plausible(0.3, 0.9, "Team psychological safety varies widely between teams "
+                          "of one firm (Edmondson 1999, ASQ 44); a client's survey, if any, "
+                          "narrows it.")),
     P("culture", "competitiveness", 0.2, "How individualistic and competitive the culture is; "
       "reduces sharing on work ties and contributing in communities.", unit="0-1",
-      low=0.0, high=1.0),
+      low=0.0, high=1.0,
+      plausible=Plausible(0.0, 0.5, "From cooperative cultures to ones where colleagues "
+                          "compete for credit; more than half would stop most sharing.")),
     P("culture", "recognition", 0.5, "How much contributions are credited (the 'credit' of the "
       "7Cs); raises motivation of contributors.", unit="0-1", low=0.0, high=1.0,
       source="Lancaster (2024), Organizational Learning Communities"),
@@ -130,7 +141,9 @@ MODEL: tuple[Param, ...] = (
       unit="per week", low=0.0, high=1.0),
     P("participation", "word_of_mouth", 0.3, "Weekly chance of becoming aware, multiplied by the "
       "trust-weighted share of one's ties who take part by choice or contribute (not those only "
-      "enrolled compulsorily).", unit="per week", low=0.0, high=1.0),
+      "enrolled compulsorily).", unit="per week", low=0.0, high=1.0,
+      plausible=Plausible(0.1, 0.6, "How strongly engaged colleagues spread the word is "
+                          "seldom known; the range halves and doubles the default.")),
     P("participation", "spontaneous_join_rate", 0.002, "Weekly chance that an aware employee "
       "joins on their own (Bass innovation coefficient p).", unit="per week", low=0.0, high=1.0,
       source="Bass (1969), Management Science 15(5)"),
@@ -144,7 +157,10 @@ MODEL: tuple[Param, ...] = (
       source="Watts (2002), PNAS 99(9); Centola & Macy (2007), AJS 113(3)"),
     P("participation", "threshold_mean", 0.3, "Threshold contagion: mean threshold (a share of "
       "ties, or a number of ties when threshold_type is 'count').", unit="share or ties",
-      low=0.0, high=1000.0, source="Watts (2002), PNAS 99(9)"),
+      low=0.0, high=1000.0, source="Watts (2002), PNAS 99(9)",
+      plausible=Plausible(0.1, 0.5, "Adoption thresholds as shares of one's ties: Watts "
+                          "(2002) studies 0.1-0.3; above a half, one needs most of one's ties "
+                          "engaged first (complex contagion, Centola & Macy 2007).")),
     P("participation", "threshold_sd", 0.1, "Threshold contagion: standard deviation of "
       "thresholds across people (normal, clipped at 0).", unit="share or ties",
       low=0.0, high=1000.0),
@@ -152,7 +168,9 @@ MODEL: tuple[Param, ...] = (
       "one's threshold is met.", unit="per week", low=0.0, high=1.0),
     P("participation", "invitation_acceptance", 0.15, "Chance that an employee accepts a "
       "general invitation (an announcement to many) in the week it is made.",
-      unit="probability", low=0.0, high=1.0),
+      unit="probability", low=0.0, high=1.0,
+      plausible=Plausible(0.05, 0.3, "Response to an organisation-wide call to join: from a "
+                          "few percent (mass e-mail) to about a third (a visible sponsor).")),
     P("participation", "personal_acceptance", 0.5, "Chance that an employee accepts a personal "
       "invitation from a colleague (a pilot group's founder, a boundary spanner) in the week it "
       "is made.", unit="probability", low=0.0, high=1.0,
@@ -207,7 +225,9 @@ MODEL: tuple[Param, ...] = (
       "share of members who contribute (champions count double).", unit="per meeting",
       low=0.0, high=10.0),
     P("community", "energy_decay", 0.05, "Share of energy lost each week.", unit="per week",
-      low=0.0, high=1.0),
+      low=0.0, high=1.0,
+      plausible=Plausible(0.02, 0.15, "How fast a community's momentum fades without new "
+                          "contributions: a half-life of about a month to most of a year.")),
     P("community", "facilitation_energy", 0.03, "Energy facilitation adds each week to a "
       "community that is fully covered (see hours_per_member); scaled by the coverage.",
       unit="per week", low=0.0, high=1.0),

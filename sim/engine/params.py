@@ -39,6 +39,7 @@ __all__ = [
     "param",
     "sections",
     "shown",
+    "uncertain_parameters",
 ]
 
 _BY_KEY: dict[str, Param] = {p.key: p for p in SCHEMA}
@@ -48,6 +49,15 @@ _SCALED: tuple[Param, ...] = tuple(p for p in SCHEMA if p.scaled is not None)
 def sections() -> list[str]:
     """Return the section names in schema order."""
     return list(dict.fromkeys(p.section for p in SCHEMA))
+
+
+def uncertain_parameters() -> tuple[Param, ...]:
+    """The context parameters with a plausible range, in schema order.
+
+    What a robustness analysis varies when told nothing else (see
+    :class:`~sim.engine.fields.Plausible`).
+    """
+    return tuple(p for p in SCHEMA if p.plausible is not None)
 
 
 def lookup(key: str, source: str, value: Any = "(unknown key)") -> Param:

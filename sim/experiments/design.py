@@ -8,7 +8,11 @@ levers. :meth:`Experiment.tasks` turns an experiment into the runs to do.
 
 Contexts: a grid is the cartesian product of the values in declared order (the first key varies
 slowest); a sampled design has ``samples`` points (lhs), ``samples * (D + 2)`` (sobol, first and
-total order) or ``samples * (D + 1)`` (morris, 4 levels); integer parameters are rounded.
+total order) or ``samples * (D + 1)`` (morris, 4 levels); integer parameters are rounded. A
+robustness design varies one uncertainty at a time: context 0 is the base scenario, then each
+uncertainty at the low and at the high end of its range, the others at their base values
+(``1 + 2 D`` contexts, in declared order); its contexts share their seeds
+(``shared_seeds``), so that each end is paired with the base on common random numbers.
 Policies are the strategies crossed with the lever grid; a lever of another strategy's section
 (``strategy.<other>.*``) does not apply to a strategy and is left out of its policies. Every run
 of context ``c`` and replication ``r`` uses ``derive_seed(seed, c, r)`` whatever the policy
@@ -37,7 +41,7 @@ from sim.org.chart import chart_files
 __all__ = ["DESIGNS", "SMALL_VS_WIDE", "Experiment", "Uncertainty", "context_count",
            "default_contrast"]
 
-DESIGNS = ("grid", "lhs", "sobol", "morris")
+DESIGNS = ("grid", "lhs", "sobol", "morris", "robustness")
 SMALL_VS_WIDE = ("small_groups_first", "org_wide_first")
 """The product's main question, "start with small groups or organisation-wide?": the contrast
 an experiment sets head to head when it compares both and names no other."""
@@ -71,7 +75,7 @@ class Experiment:
         strategies: The strategies compared, in report order.
         lever_grid: The lever parameter points crossed with the strategies (``({},)`` if none).
         uncertainties: The uncertain parameters of the design.
-        design: ``grid``, ``lhs``, ``sobol`` or ``morris``.
+        design: ``grid``, ``lhs``, ``sobol``, ``morris`` or ``robustness``.
         samples: The base sample size of a sampled design (0 for a grid).
         replications: Replications per context and policy.
         seed: The root seed.
@@ -146,7 +150,7 @@ class Experiment:
     @property
     def sampler(self) -> Sampler | None:
         """The sampler of a sampled design (draws its points, analyses its results)."""
-        if self.design == "grid":
+        if self.design in ("grid", "robustness"):
             return None
         return Sampler(self.design, tuple(u.key for u in self.uncertainties),
                        tuple((float(u.low), float(u.high)) for u in self.uncertainties),
@@ -181,6 +185,9 @@ class Experiment:
             columns = [[v if not isinstance(v, str) else i for i, v in enumerate(u.values)]
                        for u in self.uncertainties]
             return np.array(list(itertools.product(*columns)), dtype=float)
+        if self.design == "robustness":
+            return np.array([[float(c.get(u.key, self.base[u.key])) for u in self.uncertainties]
+                             for c in self.contexts()], dtype=float).reshape(-1, n)
         return self.sampler.sample()
 
     def contexts(self) -> list[dict[str, object]]:
@@ -189,6 +196,13 @@ class Experiment:
             keys = [u.key for u in self.uncertainties]
             return [dict(zip(keys, point, strict=True))
                     for point in itertools.product(*(u.values for u in self.uncertainties))]
+        if self.design == "robustness":
+            points: list[dict[str, object]] = [{}]
+            for u in self.uncertainties:
+                kind = lookup(u.key, str(self.path)).kind
+                points += [{u.key: int(np.rint(x)) if kind is int else float(x)}
+                           for x in (u.low, u.high)]
+            return points
         kinds = [lookup(u.key, str(self.path)).kind for u in self.uncertainties]
         points = []
         for row in self.design_matrix():
@@ -258,4 +272,6 @@ def context_count(design: str, samples: int, uncertainties: tuple[Uncertainty, .
     """How many contexts a design has, computed without building them."""
     if design == "grid":
         return int(np.prod([len(u.values) for u in uncertainties], dtype=object))
+    if design == "robustness":
+        return 1 + 2 * len(uncertainties)
     return Sampler.point_count(design, samples, len(uncertainties))

@@ -20,7 +20,7 @@ from sim.engine.metrics import RUN_KPIS
 from sim.experiments.manifest import Manifest
 from sim.experiments.results import atomic_write
 from sim.experiments.sampling import Sampler
-from sim.report import sweep_figures
+from sim.report import robustness, sweep_figures
 from sim.report.caveats import caveats_section
 from sim.report.contexts import (
     context_cells,
@@ -114,9 +114,20 @@ def write_sweep_report(runs: pa.Table, summary: pa.Table, manifest: Manifest,
     figures = sweep_figures.make_sweep_figures(
         runs, summary, winners, out_dir / "figures", design=manifest.design,
         axes=manifest.grid_axes, strategies=strategies, kpis=present, sens=sens, label=label)
+    robust = ""
+    if manifest.design == "robustness" and pair:
+        a, b = pair
+        tornados = {k: robustness.tornado(runs, manifest.contexts, k, a, b) for k in present}
+        labels = {k: _RUN[k].label for k in present}
+        paths["robustness"] = _write_csv(robustness.tornado_table(tornados, a, b),
+                                         out_dir / "robustness.csv")
+        figures["tornado"] = robustness.draw_tornado(
+            tornados, labels, f"{label}: at the low and high end of each parameter",
+            out_dir / "figures" / "tornado.png")
+        robust = robustness.robustness_section(tornados, a, b, labels)
     paths |= figures
     text = _render(runs, manifest, winners=winners, sens=sens, label=label, figures=figures,
-                   caveats=caveats)
+                   caveats=caveats, robust=robust)
     report = out_dir / "report.md"
     atomic_write(report, lambda p: p.write_text(text, encoding="utf-8"))
     paths["report"] = report
@@ -320,7 +331,7 @@ def _how_section(runs: pa.Table, manifest: Manifest) -> str:
 
 def _render(runs: pa.Table, manifest: Manifest, *, winners: dict[str, pa.Table],
             sens: pa.Table | None, label: str, figures: dict[str, Path],
-            caveats: Sequence[str] = ()) -> str:
+            caveats: Sequence[str] = (), robust: str = "") -> str:
     """The text of a sweep's ``report.md``."""
     strategies = strategies_of(runs)
     design, axes, problem = manifest.design, manifest.grid_axes, manifest.salib_problem
@@ -336,12 +347,14 @@ def _render(runs: pa.Table, manifest: Manifest, *, winners: dict[str, pa.Table],
         "excludes zero."]))
     alt = {"phase_diagram": "Which strategy wins where, with the margin",
            "sweep_lines": f"KPIs along the sweep, mean and {CONFIDENCE_TEXT} CI per strategy",
-           "sensitivity_figure": f"What drives {label}"}
+           "sensitivity_figure": f"What drives {label}",
+           "tornado": f"{label} at both ends of each uncertain parameter"}
     kpis = list(manifest.kpis)
     sections = [f"# Sweep: {manifest.name}", intro, caveats_section(caveats),
                 _where_section(winners, kpis, design, axes, keys, strategies)]
     if sens is not None:
         sections.append(_drivers_section(sens, design, kpis, label))
+    sections.append(robust)
     if figures:
         sections.append("## Figures\n\n" + "\n\n".join(
             f"![{alt.get(k, k)}](figures/{p.name})" for k, p in figures.items()))

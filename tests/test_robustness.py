@@ -1,0 +1,131 @@
+"""Verdict robustness: one parameter at a time at each end of its range, paired on seeds."""
+
+import math
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pytest
+
+from sim.config.experiment_file import load_experiment
+from sim.engine.params import uncertain_parameters
+from sim.report.robustness import tornado
+from sim.workflow import run as run_experiment
+
+ROOT = Path(__file__).resolve().parents[1]
+
+EXPERIMENT = """
+[experiment]
+name = "robust"
+description = "A small robustness check."
+scenario = "{scenario}"
+design = "robustness"
+replications = {replications}
+seed = 4
+steps = {steps}
+kpis = ["reach_participating"]
+reference = "org_wide_first"
+
+[levers]
+strategies = ["small_groups_first", "org_wide_first"]
+{uncertainties}
+[overrides]
+"org.employees" = 400
+"org.cross_division_share" = 0.02
+"""
+
+
+def write(folder: Path, uncertainties: str = "", replications: int = 6,
+          steps: int = 104) -> Path:
+    path = folder / "robust.toml"
+    path.write_text(EXPERIMENT.format(scenario=ROOT / "scenarios" / "default.toml",
+                                      replications=replications, steps=steps,
+                                      uncertainties=uncertainties))
+    return path
+
+
+def runs_table(diffs: dict[int, list[float]]) -> pa.Table:
+    """Runs of strategies A and B whose paired differences are ``diffs[context]``."""
+    rows = []
+    for context, values in diffs.items():
+        for r, d in enumerate(values):
+            rows += [{"context": context, "strategy": "A", "replication": r, "kpi": 1.0 + d},
+                     {"context": context, "strategy": "B", "replication": r, "kpi": 1.0}]
+    return pa.Table.from_pylist(rows)
+
+
+def test_tornado_pairs_replications_and_sorts_parameters_by_swing():
+    contexts = [{}, {"p": 0.1}, {"p": 0.9}, {"q": 1.0}, {"q": 2.0}, {"r": 0}, {"r": 5}]
+    runs = runs_table({0: [0.2, 0.25, 0.3], 1: [-0.5, -0.6, -0.4], 2: [0.5, 0.7, 0.6],
+                       3: [0.3, 0.4, 0.35], 4: [0.35, 0.3, 0.4],
+                       5: [-0.3, -0.35, -0.4], 6: [-0.4, -0.35, -0.3]})
+    base, bars = tornado(runs, contexts, "kpi", "A", "B")
+    assert base.mean == pytest.approx(0.25) and base.n == 3
+    # t interval with 2 degrees of freedom: mean +- 4.303 * sd / sqrt(3), sd = 0.05.
+    assert base.high - base.mean == pytest.approx(4.303 * 0.05 / math.sqrt(3), rel=1e-3)
+    assert [bar.key for bar in bars][0] == "p"  # the largest swing first
+    p, q, r = sorted(bars, key=lambda bar: bar.key)
+    assert (p.low.value, p.high.value) == (0.1, 0.9)
+    assert p.low.mean == pytest.approx(-0.5) and p.high.mean == pytest.approx(0.6)
+    assert p.swing == pytest.approx(1.1) and p.flips
+    assert not q.flips and q.swing == pytest.approx(0.0, abs=1e-12)
+    assert not q.low.includes_zero and not q.against(base)
+    # Both ends of r agree with each other but not with the scenario: no flip within the
+    # range, yet the verdict changes on both sides of the scenario's value.
+    assert not r.flips and r.against(base) == [r.low, r.high]
+    assert p.against(base) == [p.low]
+
+
+def test_a_robustness_design_varies_one_schema_range_at_a_time_on_shared_seeds(tmp_path):
+    experiment = load_experiment(write(tmp_path))
+    expected = [p for p in uncertain_parameters() if p.key != "org.cross_division_share"]
+    assert [u.key for u in experiment.uncertainties] == [p.key for p in expected]
+    contexts = experiment.contexts()
+    assert len(contexts) == 1 + 2 * len(expected) and contexts[0] == {}
+    for i, p in enumerate(expected):
+        assert contexts[1 + 2 * i] == {p.key: p.plausible.low}
+        assert contexts[2 + 2 * i] == {p.key: p.plausible.high}
+    assert experiment.shared_seeds
+    seeds = {(t.context, t.replication): t.seed for t in experiment.tasks()}
+    assert all(seed == seeds[(0, r)] for (c, r), seed in seeds.items())
+    matrix = experiment.design_matrix()
+    assert matrix.shape == (len(contexts), len(expected))
+    assert matrix[1, 0] == expected[0].plausible.low and matrix[1, 1] == experiment.base[
+        expected[1].key]
+
+
+@pytest.mark.slow
+def test_a_verdict_that_flips_is_found_and_a_parameter_without_effect_flips_nothing(
+        tmp_path):
+    # Reach of small groups against organisation-wide: organisation-wide wins when people are
+    # easy to convince, small groups when most of one's ties must take part first (the phase
+    # diagram of results/phase-diagram). Exploration changes knowledge, not participation.
+    uncertainties = ('\n[uncertainties]\n"participation.threshold_mean" = '
+                     '{ low = 0.2, high = 0.5 }\n"knowledge.exploration_rate" = '
+                     '{ low = 0.0, high = 0.2 }\n')
+    spec = load_experiment(write(tmp_path, uncertainties))
+    out = tmp_path / "out"
+    run_experiment(spec, out, workers=1, show_progress=False)
+    table = pacsv.read_csv(out / "robustness.csv").to_pylist()
+    by = {row["parameter"]: row for row in table}
+    threshold, exploration = by["participation.threshold_mean"], by["knowledge.exploration_rate"]
+    assert threshold["flips"]
+    assert threshold["low_ci_high"] < 0 < threshold["high_ci_low"]
+    assert not exploration["flips"] and exploration["swing"] == 0
+    assert [row["parameter"] for row in table][0] == "participation.threshold_mean"
+    assert (out / "figures" / "tornado.png").stat().st_size > 10_000
+    report = (out / "report.md").read_text()
+    assert "## How robust is the verdict?" in report
+    assert "The verdict flips over participation.threshold_mean" in report
+
+
+@pytest.mark.slow
+def test_the_committed_robustness_results_reproduce():
+    import subprocess
+    import sys
+
+    orglearn = Path(sys.executable).with_name("orglearn")
+    done = subprocess.run([str(orglearn), "reproduce", "experiments/robustness-default.toml",
+                           "--replications", "1", "--workers", "2"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
