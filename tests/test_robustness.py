@@ -116,7 +116,7 @@ def test_a_verdict_that_flips_is_found_and_a_parameter_without_effect_flips_noth
     assert (out / "figures" / "tornado.png").stat().st_size > 10_000
     report = (out / "report.md").read_text()
     assert "## How robust is the verdict?" in report
-    assert "The verdict flips over participation.threshold_mean" in report
+    assert "The verdict flips over mean adoption threshold" in report  # the schema's label
 
 
 @pytest.mark.slow

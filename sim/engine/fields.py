@@ -121,6 +121,7 @@ class Param:
         scaled: A default that follows the organisation's size, if any (:class:`Scaled`).
         plausible: For a context parameter whose value a client rarely knows, the range it is
             varied over when the verdict's robustness is examined (:class:`Plausible`).
+        label: A short name for people (figures, reports); by default the name in words.
     """
 
     section: str
@@ -136,11 +137,17 @@ class Param:
     pattern_help: str = ""
     scaled: Scaled | None = None
     plausible: Plausible | None = None
+    label: str = ""
 
     @property
     def key(self) -> str:
         """The dotted key, ``section.name``."""
         return f"{self.section}.{self.name}"
+
+    @property
+    def title(self) -> str:
+        """The name people read: :attr:`label`, or the key's name in words."""
+        return self.label or self.name.replace("_", " ").capitalize()
 
     @property
     def kind(self) -> type:
@@ -236,6 +243,6 @@ def param(section: str, name: str, default: Value, help: str, **kw: Any) -> Para
         default: Default value; its type is the parameter's type.
         help: One sentence saying what the parameter means.
         **kw: The other fields of :class:`Param` (``unit``, ``low``, ``high``, ``choices``,
-            ``source``, ``pattern``, ``pattern_help``, ``scaled``, ``plausible``).
+            ``source``, ``pattern``, ``pattern_help``, ``scaled``, ``plausible``, ``label``).
     """
     return Param(section, name, default, help, **kw)

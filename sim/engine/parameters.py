@@ -87,12 +87,13 @@ MODEL: tuple[Param, ...] = (
       "of the same division (small-world shortcuts).", unit="probability", low=0.0, high=1.0,
       source="Watts & Strogatz (1998), Nature 393"),
     P("org", "cross_division_share", 0.1, "Share of informal ties that cross division "
-      "boundaries.", unit="share", low=0.0, high=1.0,
+      "boundaries.", unit="share", low=0.0, high=1.0, label="Cross-division ties",
       plausible=Plausible(0.02, 0.4, "From siloed firms to ones where a third or more of the "
                           "informal network spans units (Kleinbaum, Stuart & Tushman 2013, "
                           "Organization Science 24(5), e-mail networks of a large firm).")),
     P("org", "trust_mean", 0.6, "Mean trust on a tie (tie weight); drawn from a Beta "
       "distribution; 1 gives every tie full trust.", unit="0-1", low=0.01, high=1.0,
+      label="Mean trust on a tie",
       plausible=Plausible(0.4, 0.8, "Average trust between colleagues is rarely measured; "
                           "the range spans low- to high-trust workplaces around the default.")),
     P("org", "trust_concentration", 10.0, "Concentration (a + b) of the Beta distribution of "
@@ -158,6 +159,7 @@ MODEL: tuple[Param, ...] = (
     P("participation", "threshold_mean", 0.3, "Threshold contagion: mean threshold (a share of "
       "ties, or a number of ties when threshold_type is 'count').", unit="share or ties",
       low=0.0, high=1000.0, source="Watts (2002), PNAS 99(9)",
+      label="Mean adoption threshold",
       plausible=Plausible(0.1, 0.5, "Adoption thresholds as shares of one's ties: Watts "
                           "(2002) studies 0.1-0.3; above a half, one needs most of one's ties "
                           "engaged first (complex contagion, Centola & Macy 2007).")),
@@ -168,7 +170,7 @@ MODEL: tuple[Param, ...] = (
       "one's threshold is met.", unit="per week", low=0.0, high=1.0),
     P("participation", "invitation_acceptance", 0.15, "Chance that an employee accepts a "
       "general invitation (an announcement to many) in the week it is made.",
-      unit="probability", low=0.0, high=1.0,
+      unit="probability", low=0.0, high=1.0, label="Response to general invitations",
       plausible=Plausible(0.05, 0.3, "Response to an organisation-wide call to join: from a "
                           "few percent (mass e-mail) to about a third (a visible sponsor).")),
     P("participation", "personal_acceptance", 0.5, "Chance that an employee accepts a personal "
@@ -225,7 +227,7 @@ MODEL: tuple[Param, ...] = (
       "share of members who contribute (champions count double).", unit="per meeting",
       low=0.0, high=10.0),
     P("community", "energy_decay", 0.05, "Share of energy lost each week.", unit="per week",
-      low=0.0, high=1.0,
+      low=0.0, high=1.0, label="Community energy lost a week",
       plausible=Plausible(0.02, 0.15, "How fast a community's momentum fades without new "
                           "contributions: a half-life of about a month to most of a year.")),
     P("community", "facilitation_energy", 0.03, "Energy facilitation adds each week to a "

@@ -216,6 +216,11 @@ def draw_tornado(tornados: Mapping[str, tuple[End, list[Bar]]], labels: Mapping[
     return path
 
 
+def _inline(label: str) -> str:
+    """A label inside a sentence: its first letter in lower case (not an acronym's)."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def _fmt(x: float) -> str:
     return f"{x:g}" if not math.isnan(x) else "?"
 
@@ -236,7 +241,7 @@ def robustness_section(tornados: Mapping[str, tuple[End, list[Bar]]], a: str, b:
         text = [f"**{label}**: {base.mean:+.3g} [{base.low:+.3g}, {base.high:+.3g}] in the "
                 "scenario."]
         for bar in flips:
-            text.append(f"The verdict flips over {labels.get(bar.key, bar.key)}: "
+            text.append(f"The verdict flips over {_inline(labels.get(bar.key, bar.key))}: "
                         f"{bar.low.mean:+.3g} at {_fmt(bar.low.value)}, {bar.high.mean:+.3g} "
                         f"at {_fmt(bar.high.value)}, so a break-even value lies between them.")
         for bar in against:
@@ -246,14 +251,15 @@ def robustness_section(tornados: Mapping[str, tuple[End, list[Bar]]], a: str, b:
                      f"{_fmt(ends[0].value)}" if len(ends) == 1 else
                      "its effect peaks inside the range, with a break-even value on each "
                      "side of the scenario's value")
-            text.append(f"The verdict changes over {labels.get(bar.key, bar.key)}: {said}, "
+            text.append(f"The verdict changes over {_inline(labels.get(bar.key, bar.key))}: "
+                        f"{said}, "
                         f"against {base.mean:+.3g} in the scenario; {where}.")
         if unclear:
             text.append("No clear winner at one end of: " + ", ".join(
-                labels.get(bar.key, bar.key) for bar in unclear) + ".")
+                _inline(labels.get(bar.key, bar.key)) for bar in unclear) + ".")
         if not flips and not against and not unclear and bars:
             text.append("Neither end of any parameter's range changes the verdict; the "
-                        f"largest swing is {labels.get(bars[0].key, bars[0].key)}'s "
-                        f"({bars[0].swing:.3g}).")
+                        f"largest swing, {bars[0].swing:.3g}, comes from "
+                        f"{_inline(labels.get(bars[0].key, bars[0].key))}.")
         lines += ["", " ".join(text)]
     return "\n".join(lines)

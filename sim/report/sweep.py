@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from sim.engine.metrics import RUN_KPIS
+from sim.engine.params import lookup
 from sim.experiments.manifest import Manifest
 from sim.experiments.results import atomic_write
 from sim.experiments.sampling import Sampler
@@ -118,7 +119,8 @@ def write_sweep_report(runs: pa.Table, summary: pa.Table, manifest: Manifest,
     if manifest.design == "robustness" and pair:
         a, b = pair
         tornados = {k: robustness.tornado(runs, manifest.contexts, k, a, b) for k in present}
-        labels = {k: _RUN[k].label for k in present}
+        labels = {k: _RUN[k].label for k in present} | {
+            key: lookup(key, "").title for key in robustness.ends_of(manifest.contexts)}
         paths["robustness"] = _write_csv(robustness.tornado_table(tornados, a, b),
                                          out_dir / "robustness.csv")
         figures["tornado"] = robustness.draw_tornado(
