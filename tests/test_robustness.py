@@ -94,18 +94,24 @@ def test_a_robustness_design_varies_one_schema_range_at_a_time_on_shared_seeds(t
         expected[1].key]
 
 
+FLIP = ('\n[uncertainties]\n"participation.threshold_mean" = { low = 0.2, high = 0.5 }\n'
+        '"knowledge.exploration_rate" = { low = 0.0, high = 0.2 }\n')
+"""Reach of small groups against organisation-wide: organisation-wide wins when people are easy
+to convince, small groups when most of one's ties must take part first (the phase diagram of
+results/phase-diagram). Exploration changes knowledge, not participation."""
+
+
+@pytest.fixture(scope="module")
+def flipped(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("flip")
+    path = write(folder, FLIP)
+    run_experiment(load_experiment(path), folder / "out", workers=1, show_progress=False)
+    return path, folder / "out"
+
+
 @pytest.mark.slow
-def test_a_verdict_that_flips_is_found_and_a_parameter_without_effect_flips_nothing(
-        tmp_path):
-    # Reach of small groups against organisation-wide: organisation-wide wins when people are
-    # easy to convince, small groups when most of one's ties must take part first (the phase
-    # diagram of results/phase-diagram). Exploration changes knowledge, not participation.
-    uncertainties = ('\n[uncertainties]\n"participation.threshold_mean" = '
-                     '{ low = 0.2, high = 0.5 }\n"knowledge.exploration_rate" = '
-                     '{ low = 0.0, high = 0.2 }\n')
-    spec = load_experiment(write(tmp_path, uncertainties))
-    out = tmp_path / "out"
-    run_experiment(spec, out, workers=1, show_progress=False)
+def test_a_verdict_that_flips_is_found_and_a_parameter_without_effect_flips_nothing(flipped):
+    _, out = flipped
     table = pacsv.read_csv(out / "robustness.csv").to_pylist()
     by = {row["parameter"]: row for row in table}
     threshold, exploration = by["participation.threshold_mean"], by["knowledge.exploration_rate"]
@@ -114,9 +120,55 @@ def test_a_verdict_that_flips_is_found_and_a_parameter_without_effect_flips_noth
     assert not exploration["flips"] and exploration["swing"] == 0
     assert [row["parameter"] for row in table][0] == "participation.threshold_mean"
     assert (out / "figures" / "tornado.png").stat().st_size > 10_000
+    # The break-even value, by bisection between the scenario's value (0.3) and the end with
+    # the other winner, lies inside the range; nothing is searched for exploration.
+    (found,) = pacsv.read_csv(out / "breakeven.csv").to_pylist()
+    assert found["parameter"] == "participation.threshold_mean" and found["end_value"] == 0.5
+    assert 0.3 < found["breakeven"] < 0.5
+    assert found["interval_low"] <= found["breakeven"] <= found["interval_high"]
+    assert found["probes"].count(":") == 5  # five midpoints
     report = (out / "report.md").read_text()
     assert "## How robust is the verdict?" in report
     assert "The verdict flips over mean adoption threshold" in report  # the schema's label
+    assert "changes sign at mean adoption threshold" in report
+
+
+@pytest.mark.slow
+def test_the_search_gives_the_same_bytes_on_dask(flipped, tmp_path):
+    path, out = flipped
+    run_experiment(load_experiment(path), tmp_path / "dask", workers=2, executor="dask",
+                   show_progress=False)
+    for name in ("runs.parquet", "timeseries.parquet", "robustness.csv", "breakeven.csv"):
+        assert (tmp_path / "dask" / name).read_bytes() == (out / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_a_search_killed_midway_resumes_to_the_same_break_even(flipped, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from sim.experiments.store import RunStore
+
+    path, out = flipped
+    command = [str(Path(sys.executable).with_name("orglearn")), "sweep", str(path),
+               "--workers", "1", "--out", str(tmp_path / "killed")]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    store, design_runs = RunStore(tmp_path / "killed"), 5 * 2 * 6
+    deadline = time.monotonic() + 120
+    while (len(store.done()) < design_runs + 14 and time.monotonic() < deadline
+           and process.poll() is None):
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)  # during the search: a probe or two are stored
+    process.wait()
+    assert design_runs < len(store.done()) < design_runs + 60
+    resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True,
+                             timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    for name in ("runs.parquet", "breakeven.csv"):
+        assert (tmp_path / "killed" / name).read_bytes() == (out / name).read_bytes(), name
 
 
 @pytest.mark.slow

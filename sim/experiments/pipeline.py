@@ -14,14 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from sim.engine.limits import check_run_memory
+from sim.experiments import breakeven
 from sim.experiments.design import Experiment
 from sim.experiments.executors import run_tasks
 from sim.experiments.folders import claim_results
 from sim.experiments.manifest import Manifest
-from sim.experiments.results import write_table
+from sim.experiments.results import atomic_write, write_table
 from sim.experiments.store import RunStore, run_id
+from sim.experiments.tasks import RunTask
 
 __all__ = ["Outcome", "run_experiment"]
 
@@ -91,6 +94,21 @@ def run_experiment(experiment: Experiment, out: Path, *, workers: int = 1,
         runs, series = store.load(tasks)
         files = {"runs": write_table(runs, out / "runs", csv=False)[0],
                  "timeseries": write_table(series, out / "timeseries", csv=False)[0]}
+        if experiment.design == "robustness" and experiment.contrast is not None:
+
+            def run_batch(batch: list[RunTask]) -> pa.Table:
+                done = store.done()
+                run_tasks([t for t in batch if run_id(t) not in done], workers,
+                          executor=executor, scheduler=scheduler, show_progress=show_progress,
+                          on_result=lambda r: store.save(r, {}),
+                          description=f"{experiment.name}: break-even")
+                return store.load(batch)[0]
+
+            found = breakeven.search(experiment, runs, contexts, run_batch,
+                                     replications=replications)
+            table = breakeven.breakeven_table(found, experiment.contrast)
+            files["breakeven"] = out / "breakeven.csv"
+            atomic_write(files["breakeven"], lambda p: pacsv.write_csv(table, p))
         wall = time.perf_counter() - started
         mean_run = (round(sum(r.seconds for r in results) / len(results), 4)
                     if results else None)

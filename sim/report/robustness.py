@@ -83,7 +83,7 @@ class Bar:
                 and math.copysign(1, self.low.mean) != math.copysign(1, self.high.mean))
 
 
-def _paired(runs: pa.Table, kpi: str, context: int, a: str, b: str) -> np.ndarray:
+def paired(runs: pa.Table, kpi: str, context: int, a: str, b: str) -> np.ndarray:
     """The differences A − B of one context, replication by replication (NaNs left out)."""
     rows = runs.filter(pc.equal(runs["context"], context))
     by = {(s, r): v for s, r, v in zip(rows["strategy"].to_pylist(),
@@ -95,7 +95,8 @@ def _paired(runs: pa.Table, kpi: str, context: int, a: str, b: str) -> np.ndarra
     return values[~np.isnan(values)]
 
 
-def _end(values: np.ndarray, value: float) -> End:
+def estimate(values: np.ndarray, value: float) -> End:
+    """The mean of paired differences with its 95 % t interval (NaN bounds below two)."""
     n = values.size
     if n == 0:
         return End(value, math.nan, math.nan, math.nan, 0)
@@ -134,9 +135,9 @@ def tornado(runs: pa.Table, contexts: Sequence[Mapping[str, Any]], kpi: str, a: 
         ``(base, bars)``: the difference in the base scenario, and one bar per parameter,
         sorted by swing, largest first.
     """
-    base = _end(_paired(runs, kpi, 0, a, b), math.nan)
-    bars = [Bar(key, kpi, _end(_paired(runs, kpi, lo, a, b), float(contexts[lo][key])),
-                _end(_paired(runs, kpi, hi, a, b), float(contexts[hi][key])))
+    base = estimate(paired(runs, kpi, 0, a, b), math.nan)
+    bars = [Bar(key, kpi, estimate(paired(runs, kpi, lo, a, b), float(contexts[lo][key])),
+                estimate(paired(runs, kpi, hi, a, b), float(contexts[hi][key])))
             for key, (lo, hi) in ends_of(contexts).items()]
     bars.sort(key=lambda bar: -bar.swing if not math.isnan(bar.swing) else 0.0)
     return base, bars
@@ -226,8 +227,17 @@ def _fmt(x: float) -> str:
 
 
 def robustness_section(tornados: Mapping[str, tuple[End, list[Bar]]], a: str, b: str,
-                       labels: Mapping[str, str]) -> str:
-    """The report's section on the verdict's robustness, in sentences."""
+                       labels: Mapping[str, str],
+                       breakevens: Sequence[Mapping[str, Any]] = ()) -> str:
+    """The report's section on the verdict's robustness, in sentences.
+
+    Args:
+        tornados: ``{kpi: tornado(...)}``.
+        a: Strategy A.
+        b: Strategy B.
+        labels: Human labels of the KPIs and parameters.
+        breakevens: The rows of ``breakeven.csv`` (:mod:`sim.experiments.breakeven`).
+    """
     lines = ["## How robust is the verdict?", "",
              f"Each uncertain parameter was set to the low and to the high end of its range, "
              f"the others at the scenario's values, on the same seeds; the difference is "
@@ -261,5 +271,12 @@ def robustness_section(tornados: Mapping[str, tuple[End, list[Bar]]], a: str, b:
             text.append("Neither end of any parameter's range changes the verdict; the "
                         f"largest swing, {bars[0].swing:.3g}, comes from "
                         f"{_inline(labels.get(bars[0].key, bars[0].key))}.")
+        for row in (r for r in breakevens if r["kpi"] == kpi):
+            name = _inline(labels.get(row["parameter"], row["parameter"]))
+            text.append(f"Break-even: `{a}` − `{b}` changes sign at {name} ≈ "
+                        f"{row['breakeven']:.3g} (from {row['start_diff']:+.3g} at "
+                        f"{_fmt(row['start_value'])} to {row['end_diff']:+.3g} at "
+                        f"{_fmt(row['end_value'])}; no clear winner between "
+                        f"{_fmt(row['interval_low'])} and {_fmt(row['interval_high'])}).")
         lines += ["", " ".join(text)]
     return "\n".join(lines)

@@ -126,7 +126,9 @@ def write_sweep_report(runs: pa.Table, summary: pa.Table, manifest: Manifest,
         figures["tornado"] = robustness.draw_tornado(
             tornados, labels, f"{label}: at the low and high end of each parameter",
             out_dir / "figures" / "tornado.png")
-        robust = robustness.robustness_section(tornados, a, b, labels)
+        found = out_dir / "breakeven.csv"
+        breakevens = pacsv.read_csv(found).to_pylist() if found.is_file() else []
+        robust = robustness.robustness_section(tornados, a, b, labels, breakevens)
     paths |= figures
     text = _render(runs, manifest, winners=winners, sens=sens, label=label, figures=figures,
                    caveats=caveats, robust=robust)
