@@ -29,6 +29,7 @@ from sim.engine.limits import check_run_memory
 from sim.engine.params import SCHEMA
 from sim.engine.strategies import STRATEGIES, describe
 from sim.errors import ParameterError, ScenarioError, one_line
+from sim.experiments.design import SMALL_VS_WIDE
 from sim.experiments.executors import EXECUTORS, SchedulerError, start_workers
 from sim.experiments.pipeline import Outcome
 from sim.experiments.runner import RunOutcome, run_scenario
@@ -206,6 +207,104 @@ def compare(
                                     resume=resume, force=force, notes=notes)
     _say_moved(result.moved_aside)
     _print_verdicts(result, out)
+
+
+@app.command()
+@_user_errors
+def robustness(
+    scenario: ScenarioArgument,
+    strategies: Annotated[str, typer.Option(
+        help="The two strategies A,B; the difference is A - B.")] = ",".join(SMALL_VS_WIDE),
+    params: Annotated[str | None, typer.Option(
+        help="Comma-separated parameters to vary, each KEY (its plausible range in the schema) "
+             "or KEY=LOW:HIGH [default: every parameter with a plausible range].")] = None,
+    kpis: Annotated[str | None, typer.Option(
+        help="Comma-separated run KPIs [default: knowledge_final, error_rate_final, "
+             "reach_participating].")] = None,
+    replications: Annotated[int, typer.Option(
+        help="Replications per strategy and context.")] = 20,
+    workers: Annotated[int, typer.Option(help="Local worker processes.")] = os.cpu_count() or 1,
+    set_: SetOption = None,
+    seed: SeedOption = None,
+    steps: StepsOption = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Output folder [default: results/robustness-<scenario name>].")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue an interrupted analysis in --out (same command).")] = False,
+    force: ForceOption = False,
+) -> None:
+    """How robust the verdict is: each uncertain parameter at both ends of its range.
+
+    Writes the tornado (figures/tornado.png), robustness.csv, the break-even values of every
+    change of verdict (breakeven.csv) and the report; resumable like a sweep.
+    """
+    from sim.experiments.design import ROBUSTNESS_KPIS
+
+    parameters = load_scenario(scenario, set_ or (), seed=seed, steps=steps)
+    pair = _strategy_list(strategies)
+    if len(pair) != 2:
+        raise BadInput(f"--strategies: {strategies!r} is not allowed; allowed: two distinct "
+                       "strategies A,B")
+    fit.check_hierarchy(parameters, pair, str(scenario), "--strategies")
+    chosen = _ranges(params) if params is not None else ()
+    names = tuple(_kpi_list(kpis)) if kpis is not None else ROBUSTNESS_KPIS
+    _positive("--replications", replications, 2)
+    _positive("--workers", workers, 1)
+    out = out or Path("results") / f"robustness-{parameters.scenario.name}"
+    start_workers(workers)
+    from sim.workflow import robustness as run_robustness
+
+    with _keeping_runs(out):
+        result = run_robustness(parameters, (pair[0], pair[1]), replications, out,
+                                uncertainties=chosen, kpis=names, workers=workers,
+                                scenario_file=scenario, resume=resume, force=force)
+    _say_moved(result.moved_aside)
+    typer.echo(f"{result.runs.num_rows} runs in {result.manifest.wall_seconds or 0.0:.1f} s; "
+               f"tornado: {out / 'figures' / 'tornado.png'}; report: {out / 'report.md'}")
+
+
+def _ranges(text: str) -> tuple[Any, ...]:
+    """The uncertainties of ``--params``: ``KEY`` (its plausible range) or ``KEY=LOW:HIGH``."""
+    from sim.engine.params import lookup
+    from sim.experiments.design import Uncertainty
+
+    out = []
+    for item in (i.strip() for i in text.split(",") if i.strip()):
+        key, _, span = item.partition("=")
+        param = lookup(key.strip(), "--params", item)
+        if not span:
+            if param.plausible is None:
+                raise BadInput(f"--params: {item!r} is not allowed; allowed: a key with a "
+                               "plausible range in the schema, or KEY=LOW:HIGH")
+            out.append(Uncertainty(param.key, low=param.plausible.low,
+                                   high=param.plausible.high))
+            continue
+        low_text, colon, high_text = span.partition(":")
+        if param.kind not in (int, float) or not colon:
+            raise BadInput(f"--params: {item!r} is not allowed; allowed: KEY=LOW:HIGH for a "
+                           "number parameter")
+        low, high = param.parse(low_text, "--params"), param.parse(high_text, "--params")
+        if not low < high:
+            raise BadInput(f"--params: {item!r} is not allowed; allowed: LOW < HIGH")
+        out.append(Uncertainty(param.key, low=low, high=high))
+    if not out or len({u.key for u in out}) != len(out):
+        raise BadInput(f"--params: {text!r} is not allowed; allowed: one or more distinct "
+                       "parameters")
+    return tuple(out)
+
+
+def _kpi_list(text: str) -> list[str]:
+    """The run KPIs of ``--kpis``, checked against the registry."""
+    from sim.engine.metrics import RUN_KPIS
+
+    known = [k.name for k in RUN_KPIS]
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    for name in names:
+        if name not in known:
+            raise BadInput(f"--kpis: {name!r} is not allowed; allowed: {', '.join(known)}")
+    if not names:
+        raise BadInput("--kpis: '' is not allowed; allowed: one or more run KPIs")
+    return list(dict.fromkeys(names))
 
 
 def _contrast(text: str | None, names: list[str]) -> tuple[str, str] | None:

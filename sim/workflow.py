@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from sim.engine.limits import check_runs
 from sim.engine.params import Params
-from sim.experiments.design import Experiment
+from sim.experiments.design import ROBUSTNESS_KPIS, Experiment, Uncertainty
 from sim.experiments.equality import Gap, compare_tables
 from sim.experiments.folders import check_writable, locked
 from sim.experiments.manifest import Manifest, ManifestError, read_manifest
@@ -26,7 +26,8 @@ from sim.experiments.pipeline import Outcome, run_experiment
 from sim.report.folder import write_report
 from sim.validation import run_checks, write_validation
 
-__all__ = ["Reproduction", "compare", "finish", "report_folder", "reproduce", "run"]
+__all__ = ["Reproduction", "compare", "finish", "report_folder", "reproduce", "robustness",
+           "run"]
 
 
 def compare(params: Params, strategies: list[str], replications: int, out: Path, *,
@@ -58,6 +59,27 @@ def compare(params: Params, strategies: list[str], replications: int, out: Path,
                                        notes=notes)
     return run(experiment, out, workers=workers, show_progress=show_progress, resume=resume,
                force=force)
+
+
+def robustness(params: Params, contrast: tuple[str, str], replications: int, out: Path, *,
+               uncertainties: tuple[Uncertainty, ...] = (),
+               kpis: tuple[str, ...] = ROBUSTNESS_KPIS, workers: int = 1,
+               executor: str = "local", scheduler: str | None = None,
+               scenario_file: Path | None = None, show_progress: bool | None = None,
+               resume: bool = False, force: bool = False) -> Outcome:
+    """How robust the verdict between two strategies is: tornado, break-even values, report.
+
+    :meth:`Experiment.robustness` run like any sweep (:func:`run`); the arguments are those of
+    :func:`compare` and of the experiment.
+    """
+    experiment = Experiment.robustness(params, contrast, replications,
+                                       uncertainties=uncertainties, kpis=kpis,
+                                       scenario_file=scenario_file)
+    check_runs("orglearn robustness", "--replications", replications, experiment.run_count(),
+               f"{len(experiment.contexts())} contexts x 2 strategies x {replications:,} "
+               "replications", steps=params.run.steps)
+    return run(experiment, out, workers=workers, executor=executor, scheduler=scheduler,
+               show_progress=show_progress, resume=resume, force=force)
 
 
 def run(experiment: Experiment, out: Path, *, workers: int = 1, executor: str = "local",

@@ -1,6 +1,8 @@
 """Verdict robustness: one parameter at a time at each end of its range, paired on seeds."""
 
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -9,7 +11,7 @@ import pytest
 
 from sim.config.experiment_file import load_experiment
 from sim.engine.params import uncertain_parameters
-from sim.report.robustness import tornado
+from sim.experiments.robustness import tornado
 from sim.workflow import run as run_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,8 +148,6 @@ def test_the_search_gives_the_same_bytes_on_dask(flipped, tmp_path):
 def test_a_search_killed_midway_resumes_to_the_same_break_even(flipped, tmp_path):
     import os
     import signal
-    import subprocess
-    import sys
     import time
 
     from sim.experiments.store import RunStore
@@ -173,11 +173,43 @@ def test_a_search_killed_midway_resumes_to_the_same_break_even(flipped, tmp_path
 
 @pytest.mark.slow
 def test_the_committed_robustness_results_reproduce():
-    import subprocess
-    import sys
-
-    orglearn = Path(sys.executable).with_name("orglearn")
-    done = subprocess.run([str(orglearn), "reproduce", "experiments/robustness-default.toml",
-                           "--replications", "1", "--workers", "2"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+    done = orglearn("reproduce", "experiments/robustness-default.toml", "--replications", "1",
+                    "--workers", "2", cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def orglearn(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = [str(Path(sys.executable).with_name("orglearn")), *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_the_command_writes_the_tornado_the_tables_and_the_report(tmp_path):
+    done = orglearn("robustness", str(ROOT / "scenarios" / "default.toml"), "--set",
+                    "org.employees=120", "--steps", "8", "--params",
+                    "culture.competitiveness,org.trust_mean=0.3:0.9", "--kpis",
+                    "knowledge_final", "--replications", "2", "--workers", "1", "--out",
+                    str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "out"
+    rows = pacsv.read_csv(out / "robustness.csv").to_pylist()
+    assert {r["parameter"] for r in rows} == {"culture.competitiveness", "org.trust_mean"}
+    trust = next(r for r in rows if r["parameter"] == "org.trust_mean")
+    assert (trust["low_value"], trust["high_value"]) == (0.3, 0.9)
+    assert (out / "breakeven.csv").is_file() and (out / "figures" / "tornado.png").is_file()
+    assert "## How robust is the verdict?" in (out / "report.md").read_text()
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--params", "nosuch.key"], "--params: nosuch.key"),
+    (["--params", "org.employees"], "a key with a plausible range"),
+    (["--params", "org.trust_mean=0.9:0.3"], "LOW < HIGH"),
+    (["--params", "org.trust_mean=0.5:7"], "org.trust_mean = 7"),
+    (["--strategies", "none"], "two distinct strategies"),
+    (["--kpis", "reach"], "--kpis: 'reach' is not allowed"),
+])
+def test_bad_options_get_one_line_and_exit_2_with_nothing_written(tmp_path, args, fragment):
+    done = orglearn("robustness", str(ROOT / "scenarios" / "default.toml"), *args, "--out",
+                    str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and fragment in done.stderr, done.stderr
+    assert not (tmp_path / "out").exists()

@@ -26,8 +26,8 @@ import pyarrow as pa
 from sim.engine.params import lookup
 from sim.engine.rng import derive_seed
 from sim.experiments.design import Experiment
+from sim.experiments.robustness import End, estimate, paired, tornado
 from sim.experiments.tasks import RunTask
-from sim.report.robustness import End, estimate, paired, tornado
 
 __all__ = ["BISECTION_STEPS", "BreakEven", "breakeven_table", "search"]
 

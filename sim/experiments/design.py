@@ -24,25 +24,29 @@ starting beliefs and landscape on different networks, as Lazer & Friedman 2007 p
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim.engine.metrics import RUN_KPIS
-from sim.engine.params import Params, lookup
+from sim.engine.params import Params, lookup, uncertain_parameters
+from sim.engine.resources import estimate_run_memory
 from sim.engine.rng import derive_seed
 from sim.experiments.results import content_digest
 from sim.experiments.sampling import Sampler
 from sim.experiments.tasks import RunTask
 from sim.org.chart import chart_files
 
-__all__ = ["DESIGNS", "SMALL_VS_WIDE", "Experiment", "Uncertainty", "context_count",
-           "default_contrast"]
+__all__ = ["DESIGNS", "ROBUSTNESS_KPIS", "SMALL_VS_WIDE", "Experiment", "Uncertainty",
+           "context_count", "default_contrast"]
 
 DESIGNS = ("grid", "lhs", "sobol", "morris", "robustness")
 SMALL_VS_WIDE = ("small_groups_first", "org_wide_first")
+ROBUSTNESS_KPIS = ("knowledge_final", "error_rate_final", "reach_participating")
+"""What a robustness analysis judges unless told otherwise: knowledge, errors and reach, since
+the verdict can differ by KPI."""
 """The product's main question, "start with small groups or organisation-wide?": the contrast
 an experiment sets head to head when it compares both and names no other."""
 
@@ -146,6 +150,43 @@ class Experiment:
                    tuple(k.name for k in RUN_KPIS if k.headline), reference, digest,
                    contrast=contrast or default_contrast(strategies), command="compare",
                    notes=tuple(notes), largest_run=params)
+
+    @classmethod
+    def robustness(cls, params: Params, contrast: tuple[str, str], replications: int, *,
+                   uncertainties: tuple[Uncertainty, ...] = (),
+                   kpis: tuple[str, ...] = ROBUSTNESS_KPIS, scenario_file: Path | None = None,
+                   name: str = "robustness") -> Experiment:
+        """How robust the verdict between two strategies is, on one scenario.
+
+        A robustness design (see the module docstring) over ``uncertainties``, by default
+        every parameter the schema gives a plausible range; ``B`` is the reference and the
+        paired difference is ``A − B``.
+
+        Args:
+            params: The scenario's parameters; ``run.seed`` is the root seed.
+            contrast: ``(A, B)``.
+            replications: Replications per strategy and context.
+            uncertainties: Ranges to vary (``low``/``high``), one parameter at a time.
+            kpis: The run KPIs to judge.
+            scenario_file: The scenario file, recorded in the manifest.
+            name: Names the runs (the ``experiment`` column).
+        """
+        uncertainties = uncertainties or tuple(
+            Uncertainty(p.key, low=p.plausible.low, high=p.plausible.high)
+            for p in uncertain_parameters())
+        source = Path(scenario_file) if scenario_file else Path(params.scenario.name)
+        digest = content_digest({
+            "parameters": params.nested(), "contrast": list(contrast),
+            "replications": replications, "design": "robustness", "kpis": list(kpis),
+            "uncertainties": [[u.key, u.low, u.high] for u in uncertainties],
+            "org_files": chart_files(params.org)})
+        experiment = cls(source, name, params.scenario.description, source, params,
+                         tuple(contrast), ({},), uncertainties, "robustness", 0, replications,
+                         params.run.seed, tuple(kpis), contrast[1], digest, shared_seeds=True,
+                         contrast=tuple(contrast))
+        largest = max((params.replace(c, str(source)) for c in experiment.contexts()),
+                      key=lambda p: estimate_run_memory(p).total)
+        return replace(experiment, largest_run=largest)
 
     @property
     def sampler(self) -> Sampler | None:

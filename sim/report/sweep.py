@@ -20,6 +20,7 @@ from sim.engine.metrics import RUN_KPIS
 from sim.engine.params import lookup
 from sim.experiments.manifest import Manifest
 from sim.experiments.results import atomic_write
+from sim.experiments.robustness import ends_of, tornado, tornado_table
 from sim.experiments.sampling import Sampler
 from sim.report import robustness, sweep_figures
 from sim.report.caveats import caveats_section
@@ -118,10 +119,10 @@ def write_sweep_report(runs: pa.Table, summary: pa.Table, manifest: Manifest,
     robust = ""
     if manifest.design == "robustness" and pair:
         a, b = pair
-        tornados = {k: robustness.tornado(runs, manifest.contexts, k, a, b) for k in present}
+        tornados = {k: tornado(runs, manifest.contexts, k, a, b) for k in present}
         labels = {k: _RUN[k].label for k in present} | {
-            key: lookup(key, "").title for key in robustness.ends_of(manifest.contexts)}
-        paths["robustness"] = _write_csv(robustness.tornado_table(tornados, a, b),
+            key: lookup(key, "").title for key in ends_of(manifest.contexts)}
+        paths["robustness"] = _write_csv(tornado_table(tornados, a, b),
                                          out_dir / "robustness.csv")
         figures["tornado"] = robustness.draw_tornado(
             tornados, labels, f"{label}: at the low and high end of each parameter",
