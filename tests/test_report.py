@@ -294,8 +294,12 @@ def written(runs: pa.Table, tmp_path_factory: pytest.TempPathFactory) -> list[di
 
 def test_write_report_creates_files(written: list[dict[str, Path]]) -> None:
     paths = written[0]
-    assert set(paths) == {"summary", "timeseries", "paired_differences", "kpis", "report"}
+    assert set(paths) == {"summary", "timeseries", "paired_differences", "kpis", "report",
+                          "html"}
     assert paths["summary"].name == "summary.csv" and paths["report"].name == "report.md"
+    page = paths["html"].read_text()  # one file: every figure inside, nothing to fetch
+    assert page.count('src="data:image/png;base64,') == 3 and 'src="figures/' not in page
+    assert "http://" not in page and "https://" not in page
     for name in ("timeseries", "paired_differences", "kpis"):
         assert paths[name] == paths["report"].parent / "figures" / f"{name}.png"
         data = paths[name].read_bytes()

@@ -17,16 +17,17 @@ from sim.experiments.manifest import Manifest
 from sim.experiments.results import atomic_write
 from sim.report import figures
 from sim.report.caveats import caveats
+from sim.report.html import write_html
 from sim.report.summary import summarise, verdicts, write_summary_csv
 from sim.report.sweep import write_sweep_report
 from sim.report.text import render_report
 
 __all__ = ["REPORT_FILES", "write_report"]
 
-REPORT_FILES = ("summary.csv", "report.md", "winners.csv", "sensitivity.csv",
-                "figures/timeseries.png", "figures/paired_differences.png", "figures/kpis.png",
-                "figures/phase_diagram.png", "figures/sweep_lines.png",
-                "figures/sensitivity.png")
+REPORT_FILES = ("summary.csv", "report.md", "report.html", "winners.csv", "sensitivity.csv",
+                "robustness.csv", "figures/timeseries.png", "figures/paired_differences.png",
+                "figures/kpis.png", "figures/phase_diagram.png", "figures/sweep_lines.png",
+                "figures/sensitivity.png", "figures/tornado.png")
 """Every file a report may write; those this report does not write are removed, so that a
 folder never mixes the report of one shape with figures left from another."""
 
@@ -42,11 +43,12 @@ def write_report(runs: pa.Table, timeseries: pa.Table, manifest: Manifest,
         out_dir: The results folder.
 
     Returns:
-        Paths by name: ``summary``, one per figure, ``report``, and for many contexts
+        Paths by name: ``summary``, one per figure, ``report``, ``html``, and for many contexts
         ``winners`` and, for Sobol' and Morris designs, ``sensitivity``.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = _write(runs, timeseries, manifest, out_dir)
+    paths["html"] = write_html(out_dir, manifest)  # the report in one file, figures inside
     written = {p.resolve() for p in paths.values()}
     for name in REPORT_FILES:
         stale = out_dir / name

@@ -1,0 +1,138 @@
+"""One self-contained HTML file of a results folder's report: ``report.html``.
+
+The deliverable a client reads: the report's text (``report.md``, rendered with the
+``markdown`` package) with every figure embedded as a ``data:`` URI, a print style for turning
+it into a PDF from a browser, and an appendix on what produced it, from the folder's manifest:
+the command, seeds and runs, the input files with their SHA-256 digests, the package versions,
+the machine and the commit. It loads nothing from the network when opened. The page is a Jinja2
+template (:data:`TEMPLATE`), every value escaped except the rendered report.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import jinja2
+import markdown
+import markupsafe
+
+from sim.experiments.manifest import Manifest
+from sim.experiments.results import atomic_write
+
+__all__ = ["TEMPLATE", "write_html"]
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }}</title>
+<style>
+body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
+       line-height: 1.5; color: #1d2329; max-width: 60rem; margin: 2rem auto; padding: 0 1.25rem; }
+h1 { font-size: 1.7rem; border-bottom: 2px solid #2c7fb8; padding-bottom: .3rem; }
+h2 { font-size: 1.25rem; margin-top: 2rem; color: #164a6e; }
+table { border-collapse: collapse; margin: 1rem 0; font-size: .9rem; }
+th, td { border: 1px solid #c9d2da; padding: .3rem .55rem; text-align: left; vertical-align: top; }
+th { background: #eef3f7; }
+img { max-width: 100%; height: auto; display: block; margin: 1rem 0; }
+code { background: #f3f5f7; padding: 0 .2rem; border-radius: 3px; }
+.appendix { margin-top: 3rem; border-top: 1px solid #c9d2da; font-size: .85rem; color: #3a4650; }
+.appendix td:first-child { white-space: nowrap; }
+@media print {
+  body { max-width: none; margin: 0; font-size: 10.5pt; }
+  h2 { page-break-after: avoid; }
+  img, table { page-break-inside: avoid; }
+}
+</style>
+</head>
+<body>
+<main>
+{{ body }}
+</main>
+<section class="appendix">
+<h2>Appendix: what produced this report</h2>
+<table>
+{% for name, value in facts %}<tr><td>{{ name }}</td><td>{{ value }}</td></tr>
+{% endfor %}</table>
+{% if inputs %}<h3>Input files</h3>
+<table>
+<tr><th>file</th><th>SHA-256</th></tr>
+{% for name, digest in inputs %}<tr><td>{{ name }}</td><td><code>{{ digest }}</code></td></tr>
+{% endfor %}</table>{% endif %}
+<p>The model is described in docs/model.md (ODD protocol) of the orglearn repository; the
+runs, weekly series and manifest beside this file reproduce every number here
+(<code>orglearn reproduce</code>).</p>
+</section>
+</body>
+</html>
+"""
+"""The page: the rendered report, then the appendix (Jinja2, autoescaped)."""
+
+_IMAGE = re.compile(r'<img alt="([^"]*)" src="(figures/[^"]+\.png)" ?/?>')
+
+
+def write_html(folder: Path, manifest: Manifest) -> Path:
+    """Write ``report.html`` from the folder's ``report.md``, figures and manifest.
+
+    Args:
+        folder: A results folder whose ``report.md`` and figures are written.
+        manifest: Its manifest.
+
+    Returns:
+        The path of ``report.html``.
+    """
+    text = (folder / "report.md").read_text(encoding="utf-8")
+    body = markdown.markdown(text, extensions=["tables"], output_format="html")
+    body = _IMAGE.sub(lambda m: _embedded(folder, m.group(2), m.group(1)), body)
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    page = environment.from_string(TEMPLATE).render(
+        title=_title(text, manifest), body=markupsafe.Markup(body), facts=_facts(manifest),
+        inputs=_inputs(manifest))
+    path = folder / "report.html"
+    atomic_write(path, lambda p: p.write_text(page, encoding="utf-8"))
+    return path
+
+
+def _embedded(folder: Path, source: str, alt: str) -> str:
+    """An ``<img>`` whose PNG is inside the page (a ``data:`` URI)."""
+    path = folder / source
+    if not path.is_file():
+        return f"<p><em>(figure {source} missing)</em></p>"
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img alt="{alt}" src="data:image/png;base64,{data}">'
+
+
+def _title(text: str, manifest: Manifest) -> str:
+    first = text.lstrip().splitlines()[0] if text.strip() else ""
+    return first.lstrip("# ").strip() or manifest.name
+
+
+def _facts(manifest: Manifest) -> list[tuple[str, str]]:
+    provenance = manifest.provenance or {}
+    versions = provenance.get("versions", {})
+    machine = provenance.get("machine", {})
+    return [(name, str(value)) for name, value in [
+        ("experiment", manifest.name),
+        ("command", manifest.command),
+        ("design", manifest.design),
+        ("runs", f"{manifest.runs:,} ({manifest.replications} replications, root seed "
+                 f"{manifest.root_seed})"),
+        ("weeks per run", manifest.steps),
+        ("versions", ", ".join(f"{k} {v}" for k, v in versions.items())),
+        ("machine", f"{machine.get('architecture', '?')}, {machine.get('processor', '?')}"),
+        ("commit", provenance.get("git_commit", "?")),
+        ("created", provenance.get("created_utc", "?")),
+        ("digest of the experiment", manifest.digest),
+    ]]
+
+
+def _inputs(manifest: Manifest) -> list[tuple[str, str]]:
+    """``(file, sha256)`` of the scenario, the experiment file and the organisation files."""
+    found = [(str(entry["file"]), str(entry.get("sha256")))
+             for entry in (manifest.scenario, manifest.experiment_file)
+             if isinstance(entry, dict) and entry.get("file")]
+    org_files = (manifest.scenario or {}).get("org_files") or {}
+    return found + [(str(name), str(digest)) for name, digest in org_files.items()]

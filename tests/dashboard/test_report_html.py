@@ -1,0 +1,30 @@
+"""The HTML report opens in headless Chromium offline: no request, no console error, all there."""
+
+import json
+
+from playwright.sync_api import Page, expect
+
+from tests.dashboard.conftest import ROOT
+
+FOLDER = ROOT / "results" / "robustness-default"
+
+
+def test_the_html_report_opens_offline_with_its_verdict_tornado_and_digests(page: Page):
+    errors, requests = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((FOLDER / "report.html").as_uri())
+    expect(page.get_by_role("heading", name="How robust is the verdict?")).to_be_visible()
+    tornado = page.locator('img[alt*="both ends of each uncertain parameter"]')
+    expect(tornado).to_be_visible()
+    assert tornado.evaluate("img => img.naturalWidth") > 500  # the embedded PNG decoded
+    assert tornado.get_attribute("src").startswith("data:image/png;base64,")
+    manifest = json.loads((FOLDER / "manifest.json").read_text())
+    for digest in (manifest["scenario"]["sha256"], manifest["experiment_file"]["sha256"]):
+        expect(page.get_by_text(digest)).to_be_visible()
+    expect(page.get_by_text("changes sign at mean adoption threshold").first).to_be_visible()
+    page.wait_for_timeout(300)
+    assert errors == []
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    assert [u for u in requests if u.startswith("file:")] == [(FOLDER / "report.html").as_uri()]
