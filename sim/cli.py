@@ -223,7 +223,11 @@ def robustness(
              "reach_participating].")] = None,
     replications: Annotated[int, typer.Option(
         help="Replications per strategy and context.")] = 20,
-    workers: Annotated[int, typer.Option(help="Local worker processes.")] = os.cpu_count() or 1,
+    workers: Annotated[int, typer.Option(help="Local processes, or local Dask workers.")] = (
+        os.cpu_count() or 1),
+    executor: Annotated[str, typer.Option(help="local or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Address of a running Dask scheduler (with --executor dask).")] = None,
     set_: SetOption = None,
     seed: SeedOption = None,
     steps: StepsOption = None,
@@ -250,17 +254,34 @@ def robustness(
     names = tuple(_kpi_list(kpis)) if kpis is not None else ROBUSTNESS_KPIS
     _positive("--replications", replications, 2)
     _positive("--workers", workers, 1)
+    _check_executor(executor, scheduler)
     out = out or Path("results") / f"robustness-{parameters.scenario.name}"
-    start_workers(workers)
+    start_workers(workers, executor)
     from sim.workflow import robustness as run_robustness
 
     with _keeping_runs(out):
         result = run_robustness(parameters, (pair[0], pair[1]), replications, out,
                                 uncertainties=chosen, kpis=names, workers=workers,
+                                executor=executor, scheduler=scheduler,
                                 scenario_file=scenario, resume=resume, force=force)
     _say_moved(result.moved_aside)
     typer.echo(f"{result.runs.num_rows} runs in {result.manifest.wall_seconds or 0.0:.1f} s; "
                f"tornado: {out / 'figures' / 'tornado.png'}; report: {out / 'report.md'}")
+
+
+def _check_executor(executor: str, scheduler: str | None) -> None:
+    """Refuse an unknown executor, a scheduler without Dask, or one that cannot be reached."""
+    if executor not in EXECUTORS:
+        raise BadInput(f"--executor: {executor!r} is not allowed; allowed: "
+                       f"{', '.join(EXECUTORS)}")
+    if scheduler and executor != "dask":
+        raise BadInput(f"--scheduler: {scheduler!r} needs --executor dask")
+    if executor == "dask":
+        require("dask.distributed", "distributed", "--executor dask")
+    if scheduler:
+        from sim.experiments.executors import check_scheduler
+
+        check_scheduler(scheduler)  # before the results folder is touched
 
 
 def _ranges(text: str) -> tuple[Any, ...]:
@@ -373,18 +394,8 @@ def sweep(
     from sim.config.experiment_file import load_experiment
 
     spec = load_experiment(experiment)
-    if executor not in EXECUTORS:
-        raise BadInput(f"--executor: {executor!r} is not allowed; allowed: "
-                       f"{', '.join(EXECUTORS)}")
-    if scheduler and executor != "dask":
-        raise BadInput(f"--scheduler: {scheduler!r} needs --executor dask")
-    if executor == "dask":
-        require("dask.distributed", "distributed", "--executor dask")
     _positive("--workers", workers, 1)
-    if scheduler:
-        from sim.experiments.executors import check_scheduler
-
-        check_scheduler(scheduler)  # before the results folder is touched
+    _check_executor(executor, scheduler)
     out = out or _results_dir(spec)
     started = time.perf_counter()
     start_workers(workers, executor)  # their imports overlap with the rest of the set-up
