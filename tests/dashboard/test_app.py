@@ -84,9 +84,12 @@ def test_an_accepted_value_rebuilds_the_race(rendered):
 
 def test_the_same_strategy_twice_is_refused_in_words(rendered):
     state.strategy_b.set(state.strategy_a.value)
-    wait_for(lambda: rendered.find(v.Alert).widgets)
-    texts = " ".join(str(a.children) for a in rendered.find(v.Alert).widgets)
-    assert "Strategy A and B are the same" in texts
+
+    def alerts() -> str:
+        return " ".join(str(a.children) for a in rendered.find(v.Alert).widgets)
+
+    # Other alerts (the race not started yet) may show first: wait for this one.
+    wait_for(lambda: "Strategy A and B are the same" in alerts())
 
 
 def test_a_slow_frame_never_slows_the_race():
