@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 import markdown
 import markupsafe
+import numpy as np
 
 from sim.experiments.manifest import Manifest
 from sim.experiments.results import atomic_write
@@ -71,6 +72,12 @@ runs, weekly series and manifest beside this file reproduce every number here
 """
 """The page: the rendered report, then the appendix (Jinja2, autoescaped)."""
 
+ORGANISATION = """{% if rows %}<h2>The organisation in numbers</h2>
+<table>{% for name, value in rows %}<tr><td>{{ name }}</td><td>{{ value }}</td></tr>{% endfor %}
+</table>
+<p>The organisation as the first replication builds it from its seed.</p>{% endif %}"""
+"""The section on the organisation, placed after the report's first section."""
+
 _IMAGE = re.compile(r'<img alt="([^"]*)" src="(figures/[^"]+\.png)" ?/?>')
 
 
@@ -87,6 +94,8 @@ def write_html(folder: Path, manifest: Manifest) -> Path:
     text = (folder / "report.md").read_text(encoding="utf-8")
     body = markdown.markdown(text, extensions=["tables"], output_format="html")
     body = _IMAGE.sub(lambda m: _embedded(folder, m.group(2), m.group(1)), body)
+    body = _after_first_section(body, environment_for_snippets().from_string(
+        ORGANISATION).render(rows=organisation_in_numbers(manifest)))
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     page = environment.from_string(TEMPLATE).render(
         title=_title(text, manifest), body=markupsafe.Markup(body), facts=_facts(manifest),
@@ -94,6 +103,53 @@ def write_html(folder: Path, manifest: Manifest) -> Path:
     path = folder / "report.html"
     atomic_write(path, lambda p: p.write_text(page, encoding="utf-8"))
     return path
+
+
+def environment_for_snippets() -> jinja2.Environment:
+    """The Jinja2 environment of the page and its sections (autoescaped)."""
+    return jinja2.Environment(autoescape=True, undefined=jinja2.Undefined)
+
+
+def organisation_in_numbers(manifest: Manifest) -> list[tuple[str, str]]:
+    """Size, divisions, hierarchy, ties and boundary spanners of the run's organisation.
+
+    The organisation is rebuilt from the manifest's parameters with the first replication's
+    seed (for a client's chart, from the chart, if its files are where they were); empty if it
+    cannot be rebuilt.
+    """
+    from sim.engine.params import Params
+    from sim.engine.rng import Streams, derive_seed
+    from sim.org.build import build_organisation
+
+    values = {f"{section}.{name}": value
+              for section, names in (manifest.parameters or {}).items()
+              for name, value in names.items()}
+    try:
+        params = Params(values)
+        org = build_organisation(params.org,
+                                 Streams(derive_seed(manifest.root_seed, 0, 0))["org"])
+    except Exception:  # noqa: BLE001 - a report is written whatever the organisation's files
+        return []
+    sizes = np.bincount(org.division)
+    ties = org.ties.nnz
+    cross = int(org.cross_division_ties.sum())
+    return [
+        ("people", f"{org.n:,}" + (" (from the client's chart)" if params.org.chart else "")),
+        ("divisions", f"{org.n_divisions:,} ({sizes.min():,}–{sizes.max():,} people each)"),
+        ("levels of hierarchy", f"{int(org.depth.max()) + 1 if org.n else 0}"),
+        ("ties per person", f"{ties / max(org.n, 1):.1f} (trust {org.ties.data.mean():.2f} on "
+                            "average)" if ties else "0"),
+        ("ties that cross divisions", f"{100 * cross / ties:.0f}%" if ties else "—"),
+        ("boundary spanners", f"{int(org.is_spanner.sum()):,}"),
+        ("unofficial groups at the start", f"{len(org.groups):,}"),
+    ]
+
+
+def _after_first_section(body: str, section: str) -> str:
+    """``section`` inserted before the body's second ``<h2>`` (or at its end)."""
+    first = body.find("<h2")
+    second = body.find("<h2", first + 1) if first >= 0 else -1
+    return body + section if second < 0 else body[:second] + section + "\n" + body[second:]
 
 
 def _embedded(folder: Path, source: str, alt: str) -> str:

@@ -24,6 +24,8 @@ def test_the_html_report_opens_offline_with_its_verdict_tornado_and_digests(page
     for digest in (manifest["scenario"]["sha256"], manifest["experiment_file"]["sha256"]):
         expect(page.get_by_text(digest)).to_be_visible()
     expect(page.get_by_text("changes sign at mean adoption threshold").first).to_be_visible()
+    expect(page.get_by_role("heading", name="The organisation in numbers")).to_be_visible()
+    expect(page.get_by_role("cell", name="1,000", exact=True)).to_be_visible()  # people
     page.wait_for_timeout(300)
     assert errors == []
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
