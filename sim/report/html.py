@@ -78,6 +78,9 @@ ORGANISATION = """{% if rows %}<h2>The organisation in numbers</h2>
 <p>The organisation as the first replication builds it from its seed.</p>{% endif %}"""
 """The section on the organisation, placed after the report's first section."""
 
+_ENVIRONMENT = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+"""The page's and its sections' templates: autoescaped, and a missing value is an error."""
+
 _IMAGE = re.compile(r'<img alt="([^"]*)" src="(figures/[^"]+\.png)" ?/?>')
 
 
@@ -94,20 +97,14 @@ def write_html(folder: Path, manifest: Manifest) -> Path:
     text = (folder / "report.md").read_text(encoding="utf-8")
     body = markdown.markdown(text, extensions=["tables"], output_format="html")
     body = _IMAGE.sub(lambda m: _embedded(folder, m.group(2), m.group(1)), body)
-    body = _after_first_section(body, environment_for_snippets().from_string(
-        ORGANISATION).render(rows=organisation_in_numbers(manifest)))
-    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    page = environment.from_string(TEMPLATE).render(
+    body = _after_first_section(body, _ENVIRONMENT.from_string(ORGANISATION).render(
+        rows=organisation_in_numbers(manifest)))
+    page = _ENVIRONMENT.from_string(TEMPLATE).render(
         title=_title(text, manifest), body=markupsafe.Markup(body), facts=_facts(manifest),
         inputs=_inputs(manifest))
     path = folder / "report.html"
     atomic_write(path, lambda p: p.write_text(page, encoding="utf-8"))
     return path
-
-
-def environment_for_snippets() -> jinja2.Environment:
-    """The Jinja2 environment of the page and its sections (autoescaped)."""
-    return jinja2.Environment(autoescape=True, undefined=jinja2.Undefined)
 
 
 def organisation_in_numbers(manifest: Manifest) -> list[tuple[str, str]]:
