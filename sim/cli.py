@@ -417,12 +417,23 @@ def sweep(
 
 @app.command()
 @_user_errors
-def report(results: Annotated[Path, typer.Argument(help="A results folder.")]) -> None:
-    """Regenerate summary.csv, figures and report.md from the stored runs of a results folder."""
+def report(
+    results: Annotated[Path, typer.Argument(help="A results folder.")],
+    html: Annotated[bool, typer.Option(
+        "--html", help="Also print the address of report.html, to open in a browser (it is "
+        "written in any case).")] = False,
+) -> None:
+    """Regenerate summary.csv, figures, report.md and report.html from a folder's stored runs.
+
+    report.html is the report in one file, figures inside, readable offline and printable to
+    PDF from a browser.
+    """
     from sim.workflow import report_folder
 
     files = report_folder(results)
     typer.echo(f"wrote {', '.join(sorted(p.name for p in files.values()))} in {results}")
+    if html:
+        typer.echo(f"report.html: {files['html'].resolve().as_uri()}")
 
 
 @app.command()

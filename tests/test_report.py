@@ -221,11 +221,12 @@ def test_verdict_leads_with_knowledge_then_errors_contribution_and_voluntary_rea
     assert order == ["knowledge_final", "error_rate_final", "reach_contributing",
                      "reach_voluntary", "time_to_50_voluntary"]
     text = render_report(runs, make_timeseries(runs), summary, verdicts(summary, runs), BARE)
-    verdict = text.split("## Verdict\n\n", 1)[1].split("\n\n", 1)[0]
-    assert verdict.startswith("On knowledge (March's score after 12 weeks, -1 to 1) **B** wins")
+    verdict = text.split("## Verdict\n\n", 1)[1].split("\n## ", 1)[0]
+    assert verdict.startswith("On knowledge (March's score after 12 weeks, -1 to 1), **B** wins")
     positions = [verdict.index(f"On {phrase}") for phrase in (
         "knowledge", "errors", "contribution", "voluntary reach", "voluntary speed")]
     assert positions == sorted(positions)
+    assert verdict.count("\n\n") == 4  # a short paragraph per headline KPI
     assert "On reach (share participating" not in verdict
     headline = text.split("## Headline KPIs\n\n", 1)[1]
     assert headline.startswith(ENROLMENT_NOTE + "\n\n### Knowledge (end)\n")
@@ -243,7 +244,7 @@ def test_no_strategy_wins_a_verdict_by_enrolling_people() -> None:
     assert rows(summary, "reach_participating")["enrol"]["diff_ci_low"] > 0.4
     assert all(v["best"] != "enrol" or not v["clear"] for v in verdicts(summary, runs))
     text = render_report(runs, make_timeseries(runs), summary, verdicts(summary, runs), BARE)
-    verdict = text.split("## Verdict\n\n", 1)[1].split("\n\n", 1)[0]
+    verdict = text.split("## Verdict\n\n", 1)[1].split("\n## ", 1)[0]
     assert "**enrol** wins" not in verdict
     other = text.split("## Other KPIs", 1)[1]
     assert "| Reach: enrolled only | none |" in other and "| Reach: participating |" in other
@@ -264,7 +265,8 @@ def test_report_text(runs: pa.Table, summary: pa.Table) -> None:
     text = render_report(runs, make_timeseries(runs), summary, verdicts(summary, runs),
                          MANIFEST)
     assert text.startswith("# Strategy comparison: synthetic\n")
-    assert "On voluntary reach (share taking part by choice after 12 weeks) **B** wins: " in text
+    assert ("On voluntary reach (share taking part by choice after 12 weeks), **B** wins with "
+            in text)
     assert "did better in 10 of 10 replications" in text
     for needle in ("## Verdict", "### Reach: voluntary participation", "| B | ", "(reference)",
                    "90-9-1", "Nielsen (2006)", "Wenger, Trayner & de Laat", "× narrower",

@@ -54,5 +54,5 @@ def test_voluntary_reach_names_its_winner():
          "diff_mean": 0.2, "diff_ci_low": 0.18, "diff_ci_high": 0.22, "wins": 6, "ties": 0,
          "clear": True}
     text = verdict_sentence(v, "104")
-    assert text.startswith("On voluntary reach (share taking part by choice after 104 weeks) "
-                           "**a** wins: 80.0%")
+    assert text.startswith("On voluntary reach (share taking part by choice after 104 weeks), "
+                           "**a** wins with 80.0%")

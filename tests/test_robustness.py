@@ -132,7 +132,10 @@ def test_a_verdict_that_flips_is_found_and_a_parameter_without_effect_flips_noth
     report = (out / "report.md").read_text()
     assert "## How robust is the verdict?" in report
     assert "The verdict flips over mean adoption threshold" in report  # the schema's label
-    assert "changes sign at mean adoption threshold" in report
+    assert f"Break-even: mean adoption threshold ≈ {float(f'{found['breakeven']:.2g}'):g}" in report
+    # The verdict comes first, with the condition under which the other strategy wins.
+    verdict = report.split("## Verdict")[1].split("\n## ")[0]
+    assert "unless mean adoption threshold is above about" in verdict
 
 
 @pytest.mark.slow

@@ -27,6 +27,9 @@ from sim.report.sweep import MAX_ROWS
 
 PNG = b"\x89PNG\r\n\x1a\n"
 X1, X2 = "participation.threshold_mean", "org.cross_division_share"
+# The report names parameters by the schema's labels, not by their keys.
+L1, L2 = "Mean adoption threshold", "Cross-division ties"
+W1 = "mean adoption threshold"  # L1 inside a sentence
 AXES = [(X1, (0.1, 0.3, 0.5)), (X2, (0.02, 0.1))]
 KPIS = ("reach_participating", "time_to_50")
 BASE = {"reach_participating": (0.5, 0.1), "time_to_50": (30.0, 5.0)}  # (base, shared sd)
@@ -156,20 +159,24 @@ def test_grid_report_names_the_winner_of_each_cell(grid_runs: pa.Table,
     assert "sensitivity" not in paths and not (tmp_path / "a" / "sensitivity.csv").exists()
     text = paths["report"].read_text(encoding="utf-8")
     assert text.startswith("# Sweep: phase-test\n")
-    rows = table_rows(text, f"{X2} ↓ / {X1} →")
+    # Raw keys appear only where the run is described for reproduction.
+    readable = text.split("## How this was run")[0]
+    assert X1 not in readable and X2 not in readable
+    rows = table_rows(text, f"{L2} ↓ / {L1} →")
     assert [r[0] for r in rows] == ["0.02", "0.1"]
     for row in rows:
         assert re.fullmatch(r"B \+(19\.\d|20\.\d) pts", row[1])
         assert all(re.fullmatch(r"A \+(19\.\d|20\.\d) pts", cell) for cell in row[2:])
-    weeks = table_rows(text.split("### Weeks to 50%")[1], f"{X2} ↓")
+    weeks = table_rows(text.split("### Weeks to 50%")[1], f"{L2} ↓")
     assert all(re.fullmatch(r"B -(1\.9|2\.0|2\.1) weeks", row[1]) for row in weeks)
     assert all(cell.startswith("A -") for row in weeks for cell in row[2:])
-    assert (f"`A` wins clearly in 4 of 6 contexts, all with {X1} ≥ 0.3; `B` wins clearly "
-            f"in 2, all with {X1} ≤ 0.1; every context has a clear winner.") in text
+    assert (f"`A` wins clearly in 4 of 6 contexts, all with {W1} ≥ 0.3; `B` wins clearly "
+            f"in 2, all with {W1} ≤ 0.1; every context has a clear winner.") in text
     assert "`lurker_share` has no better side" in text
     assert "`knowledge_final` is not in these results." in text
-    for line in ("- **Scenario**: synthetic", "- **Design**: grid: `participation.threshold_mean` "
-                 "∈ {0.1, 0.3, 0.5} × `org.cross_division_share` ∈ {0.02, 0.1}\n",
+    for line in ("- **Scenario**: synthetic", "- **Design**: grid: Mean adoption threshold "
+                 "(`participation.threshold_mean`) ∈ {0.1, 0.3, 0.5} × Cross-division ties "
+                 "(`org.cross_division_share`) ∈ {0.02, 0.1}\n",
                  "- **Root seed**: 2026", "- **Git commit**: abc123", "- **Wall time**: 12.5 s",
                  "- **Replications**: 10", "common random numbers"):
         assert line in text
@@ -195,11 +202,11 @@ def test_grid_report_marks_unclear_and_missing_cells(tmp_path: Path) -> None:
     paths = write_sweep_report(runs, tmp_path, reference="B",
                                kpis=["reach_participating"], design="grid", axes=AXES)
     text = paths["report"].read_text(encoding="utf-8")
-    rows = table_rows(text, f"{X2} ↓")
+    rows = table_rows(text, f"{L2} ↓")
     assert rows[1][2] == "— (no clear winner)" and rows[1][3] == "n/a"
     assert rows[0][3].startswith("A +")
-    assert (f"`A` wins clearly in 2 of 6 contexts, all with {X1} ≥ 0.3; `B` wins clearly in "
-            f"2, all with {X1} ≤ 0.1; 2 contexts have no clear winner.") in text
+    assert (f"`A` wins clearly in 2 of 6 contexts, all with {W1} ≥ 0.3; `B` wins clearly in "
+            f"2, all with {W1} ≤ 0.1; 2 contexts have no clear winner.") in text
     assert paths["phase_diagram"].read_bytes().startswith(PNG)
     assert "# Sweep: phase-test" in text
 
@@ -228,7 +235,7 @@ def test_one_axis_draws_lines_and_lists_contexts(tmp_path: Path) -> None:
     rows = table_rows(text, "Context")
     assert [(r[0], r[1], r[2]) for r in rows] == [("0", "0.1", "B"), ("1", "0.3", "A"),
                                                   ("2", "0.5", "A")]
-    assert f"`A` wins clearly in 2 of 3 contexts, all with {X1} ≥ 0.3" in text
+    assert f"`A` wins clearly in 2 of 3 contexts, all with {W1} ≥ 0.3" in text
     assert "![KPIs along the sweep" in text
 
 
@@ -243,7 +250,7 @@ def test_many_axes_skip_the_phase_figure_and_cap_the_table(tmp_path: Path) -> No
     text = paths["report"].read_text(encoding="utf-8")
     assert len(table_rows(text, "Context")) == MAX_ROWS
     assert f"{32 - MAX_ROWS} more contexts are not shown" in text
-    assert f"`A` wins clearly in 16 of 32 contexts, all with {X1} ≥ 0.3" in text
+    assert f"`A` wins clearly in 16 of 32 contexts, all with {W1} ≥ 0.3" in text
     assert "## Figures" not in text
 
 
@@ -328,7 +335,7 @@ def test_sampled_report_says_what_drives_the_verdict(sampled: tuple, tmp_path: P
     assert set(table["strategy"].to_pylist()) == {"A − B", "A", "B"}
     text = paths["report"].read_text(encoding="utf-8")
     assert "## What drives the verdict" in text
-    assert "**Reach: participating**: `A − B` depends most on `x0` (" in text
+    assert "**Reach: participating**: `A − B` depends most on x0 (" in text
     assert (f"- **Design**: {design}: `x0` in [0, 1], `x1` in [0, 1], `x2` in [0, 1] (base "
             "sample size 32)") in text
     assert len(table_rows(text, "Context")) == MAX_ROWS

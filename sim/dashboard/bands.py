@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.engine.metrics import KPIS
 from sim.engine.params import Params
 from sim.experiments.design import Experiment
 from sim.experiments.executors import run_tasks
 from sim.experiments.tasks import RunResult
-from sim.report.statistics import share_better, t_interval
+from sim.report.statistics import clip_interval, difference_bounds, share_better, t_interval
 
 __all__ = ["BAND_PERCENTILES", "BandJob", "Bands", "better_direction"]
 
@@ -35,6 +36,8 @@ LOWER_IS_BETTER = frozenset({"error_rate", "silo_index", "division_knowledge_sd"
                              "dormant_communities"})
 """Weekly KPIs where less is better (as the run KPIs built on them say in
 :data:`sim.engine.metrics.RUN_KPIS`)."""
+
+_BOUNDS = {k.name: k.bounds for k in KPIS}
 
 
 def better_direction(kpi: str) -> str:
@@ -83,8 +86,13 @@ class Bands:
         return np.array([share_better(gaps[:, w], better) for w in range(gaps.shape[1])])
 
     def final_gap(self, kpi: str) -> tuple[float, float, float]:
-        """Mean gap A − B in the last week and its 95 % t-interval."""
+        """Mean gap A − B in the last week and its 95 % t-interval.
+
+        The interval is clipped to the gaps the KPI can take (two shares differ by at most 1);
+        a column outside :data:`sim.engine.metrics.KPIS` is not clipped.
+        """
         mean, _, low, high = t_interval(self.gaps(kpi)[:, -1])
+        low, high = clip_interval(low, high, difference_bounds(_BOUNDS.get(kpi)))
         return mean, low, high
 
 

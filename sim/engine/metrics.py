@@ -21,8 +21,30 @@ import numpy as np
 
 from sim.engine.state import Engagement, State, Status
 
-__all__ = ["HEADLINE_KPIS", "KPIS", "RUN_KPIS", "Kpi", "Recorder", "RunKpi", "knowledge_scores",
-           "measure", "run_summary"]
+__all__ = ["HEADLINE_KPIS", "KPIS", "RUN_KPIS", "UNIT_BOUNDS", "Kpi", "Recorder", "RunKpi",
+           "knowledge_scores", "measure", "run_summary"]
+
+_INF = float("inf")
+
+UNIT_BOUNDS: dict[str, tuple[float, float]] = {
+    "share": (0.0, 1.0),
+    "score": (-1.0, 1.0),
+    "week": (0.0, _INF),
+    "weeks": (0.0, _INF),
+    "count": (0.0, _INF),
+    "communities": (0.0, _INF),
+}
+"""The values a KPI of each unit can take, ``(lowest, highest)``: a share lies in [0, 1],
+March's knowledge score in [-1, 1], weeks and counts are never negative (and have no upper
+bound known here). A KPI whose range differs from its unit's gives its own (``possible``); a
+unit not listed here puts no bound on its KPIs."""
+
+
+def _bounds(possible: tuple[float, float] | None, unit: str) -> tuple[float, float]:
+    """``possible`` if given, else the bounds of ``unit`` (none for a unit not listed)."""
+    if possible is not None:
+        return possible
+    return UNIT_BOUNDS.get(unit, (-_INF, _INF))
 
 
 @dataclass(frozen=True)
@@ -33,11 +55,25 @@ class Kpi:
         name: Column name.
         formula: How it is computed, in words and symbols.
         unit: Unit of the value.
+        possible: The lowest and highest value the KPI can take where they differ from those
+            of its unit (:data:`UNIT_BOUNDS`); ``None`` takes the unit's. See :attr:`bounds`.
     """
 
     name: str
     formula: str
     unit: str
+    possible: tuple[float, float] | None = None
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """``(lowest, highest)``: the values the KPI can take in any week; either may be infinite.
+
+        Every value of the KPI lies within them, so the mean over replications does too: a
+        confidence interval of the mean is clipped to them (a share's never reaches below 0 or
+        above 100 %), and one of a difference between two values of the KPI to
+        ``(lowest - highest, highest - lowest)``.
+        """
+        return _bounds(self.possible, self.unit)
 
 
 KPIS: tuple[Kpi, ...] = (
@@ -58,8 +94,9 @@ KPIS: tuple[Kpi, ...] = (
         "averaged over employees; on an NK landscape, the mean normalised landscape score of "
         "the employees' beliefs (an unknown dimension read as -1).", "share"),
     Kpi("error_rate", "1 - performance: expected share of actions that are wrong.", "share"),
+    # A standard deviation (ddof 0) of scores in [-1, 1]: never negative, at most 1.
     Kpi("division_knowledge_sd", "Standard deviation of the divisions' mean knowledge "
-        "(inequality between divisions).", "score"),
+        "(inequality between divisions).", "score", possible=(0.0, 1.0)),
     Kpi("code_knowledge", "Mean over live communities of (1/m) sum_d code_d * reality_d; 0 when "
         "there is none.", "score"),
     Kpi("active_communities", "Communities that are active (big enough and not dormant).", "count"),
@@ -189,6 +226,8 @@ class RunKpi:
         better: ``"higher"``, ``"lower"`` or ``"none"`` (descriptive only).
         headline: Whether the verdict judges it; reports lead with the headline KPIs, in the
             order of :data:`RUN_KPIS` (:data:`HEADLINE_KPIS`).
+        possible: The lowest and highest value the KPI can take where they differ from those
+            of its unit (:data:`UNIT_BOUNDS`); ``None`` takes the unit's. See :attr:`bounds`.
     """
 
     name: str
@@ -197,6 +236,17 @@ class RunKpi:
     unit: str
     better: str = "higher"
     headline: bool = False
+    possible: tuple[float, float] | None = None
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """``(lowest, highest)``: the values the KPI can take in any run; either may be infinite.
+
+        Every run's value lies within them, so the mean over runs does too: a confidence
+        interval of the mean is clipped to them, and one of a (paired) difference between two
+        runs' values to ``(lowest - highest, highest - lowest)``.
+        """
+        return _bounds(self.possible, self.unit)
 
 
 RUN_KPIS: tuple[RunKpi, ...] = (
@@ -231,8 +281,9 @@ RUN_KPIS: tuple[RunKpi, ...] = (
            "(censored).", "weeks", better="lower"),
     RunKpi("time_to_80", "Weeks to 80% participating", "First week with participating_share >= "
            "0.8; censored at steps + 1.", "weeks", better="lower"),
+    # A standard deviation (ddof 0) of scores in [-1, 1]: never negative, at most 1.
     RunKpi("division_inequality", "Inequality between divisions", "division_knowledge_sd in the "
-           "last week.", "score", better="lower"),
+           "last week.", "score", better="lower", possible=(0.0, 1.0)),
     RunKpi("silo_index", "Silo index", "Mean of the weekly silo_index over the run (weeks "
            "before the first exchange left out; later empty weeks carry the last value).",
            "share", better="lower"),
@@ -250,9 +301,10 @@ RUN_KPIS: tuple[RunKpi, ...] = (
            "capital stored in the communities' repositories (cycle 2).", "score"),
     RunKpi("value_applied", "Applied value", "Mean knowledge of participants minus that of "
            "non-participants in the last week: practice changed by taking part (cycle 3); 0 "
-           "if either group is empty.", "score"),
+           "if either group is empty.", "score", possible=(-2.0, 2.0)),
     RunKpi("value_realised", "Realised value", "error_rate in week 0 minus error_rate in the "
-           "last week: performance improvement (cycle 4).", "share"),
+           "last week: performance improvement (cycle 4).", "share",
+           possible=(-1.0, 1.0)),
     RunKpi("value_reframing", "Reframing value", "standards_correct in the last week: practices "
            "the organisation has redefined as its standards, correctly (cycle 5).", "count"),
     RunKpi("spanner_load", "Boundary-spanner load", "spanner_load in the last week: communities "

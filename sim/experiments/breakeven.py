@@ -110,7 +110,7 @@ def search(experiment: Experiment, runs: pa.Table, contexts: list[dict],
                     break
             tasks = _probe_tasks(experiment, next_context, {key: int(mid) if integer else mid},
                                  replications)
-            probe = estimate(paired(run_batch(tasks), kpi, next_context, a, b), mid)
+            probe = estimate(paired(run_batch(tasks), kpi, next_context, a, b), mid, kpi)
             next_context += 1
             probes.append(probe)
             if math.isnan(probe.mean) or _sign(probe) == _sign(start):

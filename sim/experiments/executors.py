@@ -12,6 +12,10 @@ arrive) are kept and nothing is left running. Local workers also end by themselv
 the main process is gone, however it ended (even ``kill -9``). A worker that dies (e.g. killed
 by the out-of-memory killer) or a Dask scheduler that cannot be reached raises one error with a
 one-line message (:class:`WorkerError`, :class:`SchedulerError`) instead of a traceback.
+
+Several calls of :func:`run_tasks` (the runs of an experiment, then its break-even probes) share
+one Dask cluster, or one client of a remote scheduler, through :func:`executor_session`: a local
+cluster takes seconds to start, and is started once, on the first Dask runs.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import CancelledError, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import closing, contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, closing, contextmanager, nullcontext
+from functools import partial
 from multiprocessing.connection import wait as wait_ready
 from urllib.parse import urlsplit
 
@@ -43,8 +48,8 @@ from rich.progress import (
 from sim.experiments.lifetime import end_with
 from sim.experiments.tasks import RunResult, RunTask, execute, execute_batch
 
-__all__ = ["EXECUTORS", "SchedulerError", "WorkerError", "check_scheduler", "run_tasks",
-           "start_workers"]
+__all__ = ["EXECUTORS", "ExecutorSession", "SchedulerError", "WorkerError", "check_scheduler",
+           "executor_session", "run_tasks", "start_workers"]
 
 EXECUTORS = ("local", "dask")
 BATCH_SECONDS = 2.0
@@ -67,7 +72,8 @@ class WorkerError(RuntimeError):
 def run_tasks(tasks: Sequence[RunTask], workers: int = 1, *, executor: str = "local",
               scheduler: str | None = None, show_progress: bool | None = None,
               on_result: Callable[[RunResult], None] | None = None,
-              description: str = "runs") -> list[RunResult]:
+              description: str = "runs", session: ExecutorSession | None = None,
+              ) -> list[RunResult]:
     """Run tasks and return their results in task order.
 
     Args:
@@ -81,17 +87,29 @@ def run_tasks(tasks: Sequence[RunTask], workers: int = 1, *, executor: str = "lo
         show_progress: Show a live progress bar with ETA; by default only on a terminal.
         on_result: Called with each result as it arrives (e.g. to store it at once).
         description: Label of the progress bar.
+        session: Run on this session's Dask cluster or client (opened on its first Dask runs,
+            closed with the session) instead of one opened and closed for this call alone;
+            its executor, workers and scheduler must be the ones given here.
 
     Raises:
         WorkerError: If a worker process died, or a run ran out of memory.
         SchedulerError: If the Dask scheduler cannot be reached or goes away.
+        ValueError: If ``session`` was opened for another executor, workers or scheduler.
     """
+    if session is not None and (session.executor, session.workers, session.scheduler) != (
+            executor, workers, scheduler):
+        raise ValueError(f"run_tasks: executor {executor!r}, {workers} workers, scheduler "
+                         f"{scheduler!r}, but the session is for executor "
+                         f"{session.executor!r}, {session.workers} workers, scheduler "
+                         f"{session.scheduler!r}")
     console = Console(stderr=True)
     show = console.is_terminal if show_progress is None else show_progress
     index = {_key(task): i for i, task in enumerate(tasks)}
     results: list[RunResult | None] = [None] * len(tasks)
     if executor == "dask":
-        stream = _dask(tasks, workers, scheduler)
+        connect = (session.dask_client if session is not None
+                   else partial(_dask_client, workers, scheduler))
+        stream = _dask(tasks, scheduler, connect)
     elif workers > 1:
         stream = _processes(tasks, workers)
     else:
@@ -108,6 +126,81 @@ def run_tasks(tasks: Sequence[RunTask], workers: int = 1, *, executor: str = "lo
             if bar:
                 bar.advance(job)
     return [r for r in results if r is not None]
+
+
+class ExecutorSession:
+    """One executor for several calls of :func:`run_tasks`: for Dask, one cluster or client.
+
+    A context manager, made by :func:`executor_session`. The Dask client (of a new
+    ``LocalCluster``, or of the scheduler at ``scheduler``) is opened on the first Dask runs,
+    so a session whose runs are all stored already starts nothing, and is closed when the
+    ``with`` block ends, however it ends.
+
+    Attributes:
+        executor: ``"local"`` or ``"dask"``.
+        workers: Local processes, or workers of the local Dask cluster.
+        scheduler: Address of a running Dask scheduler, or ``None``.
+    """
+
+    def __init__(self, executor: str = "local", workers: int = 1,
+                 scheduler: str | None = None) -> None:
+        self.executor = executor
+        self.workers = workers
+        self.scheduler = scheduler
+        self._stack = ExitStack()
+        self._client: object | None = None
+        self._closed = False
+
+    def __enter__(self) -> ExecutorSession:
+        return self
+
+    def __exit__(self, *exc: object) -> bool:
+        self._closed, self._client = True, None
+        return self._stack.__exit__(*exc)
+
+    def run(self, tasks: Sequence[RunTask], *, show_progress: bool | None = None,
+            on_result: Callable[[RunResult], None] | None = None,
+            description: str = "runs") -> list[RunResult]:
+        """Run tasks with this session's executor; see :func:`run_tasks`."""
+        return run_tasks(tasks, self.workers, executor=self.executor, scheduler=self.scheduler,
+                         show_progress=show_progress, on_result=on_result,
+                         description=description, session=self)
+
+    @contextmanager
+    def dask_client(self) -> Iterator[object]:
+        """The session's Dask client, opened on first use and left open after the block.
+
+        Raises:
+            RuntimeError: If the session has ended.
+            SchedulerError: If the scheduler cannot be reached.
+        """
+        if self._closed:
+            raise RuntimeError("this executor session has ended; open another")
+        if self._client is None:
+            self._client = self._stack.enter_context(_dask_client(self.workers,
+                                                                  self.scheduler))
+        yield self._client
+
+
+def executor_session(executor: str = "local", workers: int = 1,
+                     scheduler: str | None = None) -> ExecutorSession:
+    """Share one executor between the calls of :func:`run_tasks` within a ``with`` block.
+
+    With ``executor="dask"`` the calls run on one Dask cluster (a ``LocalCluster`` on
+    127.0.0.1, or the scheduler at ``scheduler``), opened on the first Dask runs and closed
+    when the block ends; local runs start nothing ahead, and nothing of Dask is imported.
+
+    Args:
+        executor: ``"local"`` or ``"dask"``.
+        workers: Local processes, or workers of the local Dask cluster.
+        scheduler: Address of a running Dask scheduler (``tcp://host:8786``).
+
+    Example:
+        >>> with executor_session("dask", workers=2) as session:  # doctest: +SKIP
+        ...     first = session.run(tasks)
+        ...     more = session.run(other_tasks)  # on the same cluster
+    """
+    return ExecutorSession(executor, workers, scheduler)
 
 
 def check_scheduler(address: str, timeout: float = 5.0) -> None:
@@ -315,12 +408,22 @@ def _death(processes: Sequence[multiprocessing.process.BaseProcess]) -> str:
     return f"exit code {code}"
 
 
-def _dask(tasks: Sequence[RunTask], workers: int, scheduler: str | None) -> Iterator[RunResult]:
-    """Results from a Dask cluster, in batches, as they finish."""
+def _dask(tasks: Sequence[RunTask], scheduler: str | None,
+          connect: Callable[[], AbstractContextManager[object]]) -> Iterator[RunResult]:
+    """Results from a Dask cluster, in batches, as they finish.
+
+    Args:
+        tasks: The runs to do.
+        scheduler: The scheduler's address (for the messages), or ``None`` for a local cluster.
+        connect: Gives the client to submit to, for the block (:func:`_dask_client`, or a
+            session's client). Not called when there is nothing to run.
+    """
+    if not tasks:
+        return
     from dask.distributed import as_completed as dask_completed
     from distributed.scheduler import KilledWorker
 
-    with _dask_client(workers, scheduler) as client:
+    with connect() as client:
         size = _batch_size(tasks)
         batches = [list(tasks[i:i + size]) for i in range(0, len(tasks), size)]
         futures = client.map(execute_batch, batches, pure=False)

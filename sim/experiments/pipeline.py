@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 from sim.engine.limits import check_run_memory
 from sim.experiments import breakeven
 from sim.experiments.design import Experiment
-from sim.experiments.executors import run_tasks
+from sim.experiments.executors import executor_session
 from sim.experiments.folders import claim_results
 from sim.experiments.manifest import Manifest
 from sim.experiments.results import atomic_write, write_table
@@ -87,25 +87,30 @@ def run_experiment(experiment: Experiment, out: Path, *, workers: int = 1,
         contexts = experiment.contexts()
         done = store.done()
         todo = [t for t in tasks if run_id(t) not in done]
-        results = run_tasks(todo, workers, executor=executor, scheduler=scheduler,
-                            show_progress=show_progress,
-                            on_result=lambda r: store.save(r, contexts[r.task.context]),
-                            description=f"{experiment.name}: {len(todo)} runs")
-        runs, series = store.load(tasks)
-        files = {"runs": write_table(runs, out / "runs", csv=False)[0],
-                 "timeseries": write_table(series, out / "timeseries", csv=False)[0]}
-        if experiment.design == "robustness" and experiment.contrast is not None:
+        # One executor for the runs and the break-even probes: on Dask, one cluster (started
+        # on the first runs to do, closed before the manifest is written). It is closed inside
+        # the claim, and whatever fails, the stored runs stay for --resume.
+        with executor_session(executor, workers, scheduler) as session:
+            results = session.run(todo, show_progress=show_progress,
+                                  on_result=lambda r: store.save(r, contexts[r.task.context]),
+                                  description=f"{experiment.name}: {len(todo)} runs")
+            runs, series = store.load(tasks)
+            files = {"runs": write_table(runs, out / "runs", csv=False)[0],
+                     "timeseries": write_table(series, out / "timeseries", csv=False)[0]}
+            found = None
+            if experiment.design == "robustness" and experiment.contrast is not None:
 
-            def run_batch(batch: list[RunTask]) -> pa.Table:
-                done = store.done()
-                run_tasks([t for t in batch if run_id(t) not in done], workers,
-                          executor=executor, scheduler=scheduler, show_progress=show_progress,
-                          on_result=lambda r: store.save(r, {}),
-                          description=f"{experiment.name}: break-even")
-                return store.load(batch)[0]
+                def run_batch(batch: list[RunTask]) -> pa.Table:
+                    done = store.done()
+                    session.run([t for t in batch if run_id(t) not in done],
+                                show_progress=show_progress,
+                                on_result=lambda r: store.save(r, {}),
+                                description=f"{experiment.name}: break-even")
+                    return store.load(batch)[0]
 
-            found = breakeven.search(experiment, runs, contexts, run_batch,
-                                     replications=replications)
+                found = breakeven.search(experiment, runs, contexts, run_batch,
+                                         replications=replications)
+        if found is not None:
             table = breakeven.breakeven_table(found, experiment.contrast)
             files["breakeven"] = out / "breakeven.csv"
             atomic_write(files["breakeven"], lambda p: pacsv.write_csv(table, p))

@@ -9,7 +9,8 @@ context), with its 95 % t interval, the *swing* between the ends, whether an end
 includes zero, and whether the difference changes sign between the ends or against the base
 scenario: a parameter whose range holds a *break-even value*, where the verdict changes
 (:mod:`sim.experiments.breakeven` finds it). The tornado chart and the report's sentences are
-in :mod:`sim.report.robustness`.
+in :mod:`sim.report.robustness`. Each interval is clipped to the differences the KPI can take
+(from :attr:`sim.engine.metrics.RunKpi.bounds`), as the reports clip theirs.
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import stats
 
+from sim.engine.metrics import RUN_KPIS
+
 __all__ = ["CONFIDENCE", "Bar", "End", "ends_of", "estimate", "paired", "tornado",
            "tornado_table"]
 
 CONFIDENCE = 0.95
 """Level of the intervals of the paired differences."""
+
+_BOUNDS = {k.name: k.bounds for k in RUN_KPIS}
 
 
 @dataclass(frozen=True)
@@ -95,8 +100,17 @@ def paired(runs: pa.Table, kpi: str, context: int, a: str, b: str) -> np.ndarray
     return values[~np.isnan(values)]
 
 
-def estimate(values: np.ndarray, value: float) -> End:
-    """The mean of paired differences with its 95 % t interval (NaN bounds below two)."""
+def estimate(values: np.ndarray, value: float, kpi: str | None = None) -> End:
+    """The mean of paired differences with its 95 % t interval (NaN bounds below two).
+
+    Args:
+        values: The paired differences A − B (no NaN).
+        value: The parameter's value in their context.
+        kpi: The run KPI they are differences of: the interval is clipped to the differences
+            it can take, ``(lowest − highest, highest − lowest)`` of its bounds (two shares
+            differ by at most 1). ``None``, or a KPI outside
+            :data:`~sim.engine.metrics.RUN_KPIS`, leaves it unclipped.
+    """
     n = values.size
     if n == 0:
         return End(value, math.nan, math.nan, math.nan, 0)
@@ -104,7 +118,12 @@ def estimate(values: np.ndarray, value: float) -> End:
     if n < 2:
         return End(value, mean, math.nan, math.nan, n)
     half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * values.std(ddof=1) / math.sqrt(n))
-    return End(value, mean, mean - half, mean + half, n)
+    low, high = mean - half, mean + half
+    if kpi in _BOUNDS:
+        lowest, highest = _BOUNDS[kpi]
+        span = highest - lowest
+        low, high = min(max(low, -span), span), max(min(high, span), -span)
+    return End(value, mean, low, high, n)
 
 
 def ends_of(contexts: Sequence[Mapping[str, Any]]) -> dict[str, tuple[int, int]]:
@@ -135,9 +154,9 @@ def tornado(runs: pa.Table, contexts: Sequence[Mapping[str, Any]], kpi: str, a: 
         ``(base, bars)``: the difference in the base scenario, and one bar per parameter,
         sorted by swing, largest first.
     """
-    base = estimate(paired(runs, kpi, 0, a, b), math.nan)
-    bars = [Bar(key, kpi, estimate(paired(runs, kpi, lo, a, b), float(contexts[lo][key])),
-                estimate(paired(runs, kpi, hi, a, b), float(contexts[hi][key])))
+    base = estimate(paired(runs, kpi, 0, a, b), math.nan, kpi)
+    bars = [Bar(key, kpi, estimate(paired(runs, kpi, lo, a, b), float(contexts[lo][key]), kpi),
+                estimate(paired(runs, kpi, hi, a, b), float(contexts[hi][key]), kpi))
             for key, (lo, hi) in ends_of(contexts).items()]
     bars.sort(key=lambda bar: -bar.swing if not math.isnan(bar.swing) else 0.0)
     return base, bars

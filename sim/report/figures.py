@@ -21,7 +21,8 @@ from matplotlib.ticker import PercentFormatter
 
 from sim.engine.metrics import KPIS, RUN_KPIS
 from sim.experiments.results import atomic_write
-from sim.report.statistics import CONFIDENCE_TEXT, t_quantile
+from sim.report.labels import kpi_label
+from sim.report.statistics import CONFIDENCE_TEXT, clip_interval, t_quantile
 
 __all__ = ["STYLE", "TIMESERIES_PANELS", "make_figures", "save_png"]
 
@@ -105,7 +106,9 @@ def weekly_band(timeseries: pa.Table, strategy: str, kpi: str,
 
     Returns:
         ``(weeks, mean, low, high)``; NaN values are left out, and the band is NaN in weeks with
-        fewer than two values.
+        fewer than two values. The band is clipped to the values the KPI can take
+        (:attr:`sim.engine.metrics.Kpi.bounds`; not clipped for a column outside
+        :data:`~sim.engine.metrics.KPIS`).
     """
     mask = pc.and_(pc.equal(timeseries["strategy"], strategy),
                    pc.equal(timeseries["context"], context))
@@ -124,7 +127,9 @@ def weekly_band(timeseries: pa.Table, strategy: str, kpi: str,
         half = t_quantile(np.maximum(count - 1, 1)) * sd / np.sqrt(count)
     half = np.where(count >= 2, half, np.nan)
     mean = np.where(count >= 1, mean, np.nan)
-    return weeks, mean, mean - half, mean + half
+    bounds = _WEEKLY[kpi].bounds if kpi in _WEEKLY else None
+    low, high = clip_interval(mean - half, mean + half, bounds)
+    return weeks, mean, low, high
 
 
 def _draw_timeseries(fig: Figure, timeseries: pa.Table, strategies: Sequence[str],
@@ -138,7 +143,7 @@ def _draw_timeseries(fig: Figure, timeseries: pa.Table, strategies: Sequence[str
                 ax.plot(weeks, mean, color=colours[strategy], lw=1.4, label=strategy)
                 ax.fill_between(weeks, low, high, color=colours[strategy], alpha=0.2, lw=0)
         unit = _WEEKLY[kpi].unit if kpi in _WEEKLY else ""
-        ax.set_title(kpi.replace("_", " ").capitalize())
+        ax.set_title(kpi_label(kpi))
         ax.set_xlabel("week")
         ax.set_ylabel(unit)
         if unit == "share":

@@ -11,6 +11,7 @@ template (:data:`TEMPLATE`), every value escaped except the rendered report.
 from __future__ import annotations
 
 import base64
+import os
 import re
 from pathlib import Path
 
@@ -63,9 +64,23 @@ code { background: #f3f5f7; padding: 0 .2rem; border-radius: 3px; }
 <tr><th>file</th><th>SHA-256</th></tr>
 {% for name, digest in inputs %}<tr><td>{{ name }}</td><td><code>{{ digest }}</code></td></tr>
 {% endfor %}</table>{% endif %}
-<p>The model is described in docs/model.md (ODD protocol) of the orglearn repository; the
-runs, weekly series and manifest beside this file reproduce every number here
-(<code>orglearn reproduce</code>).</p>
+<h3>The model in brief</h3>
+<p>Every employee holds beliefs about a set of practice dimensions, compared with a reality
+that may drift; knowledge is the share of beliefs that match it less the share that do not
+(March 1991). Employees sit on an organisation graph of divisions, teams, reporting lines and
+informal ties weighted by trust. Each week they may become aware of a community of practice,
+join it when invited or when enough of their ties take part (threshold contagion: Watts 2002,
+Centola &amp; Macy 2007), and climb from lurker to contributor to champion (Lave &amp; Wenger
+1991). Communities meet and pool what their members know; boundary spanners belong to several
+and carry knowledge between divisions; communities lose energy without contributions and go
+dormant (Wenger, McDermott &amp; Snyder 2002). A rollout strategy decides which communities are
+launched and who is invited, and every strategy shares the same facilitation budget. Replication
+<i>r</i> of every strategy uses the same seed, so differences are paired.</p>
+<p>The full description follows the ODD protocol (Grimm et al. 2020):
+{% if odd %}<a href="{{ odd }}">docs/model.md</a>{% else %}docs/model.md{% endif %} of orglearn
+{{ version }}; its validation against published results (March 1991, Lazer &amp; Friedman 2007,
+Bass 1969, Watts 2002, Centola 2010) is in docs/validation.md. The runs, weekly series and
+manifest beside this file reproduce every number here (<code>orglearn reproduce</code>).</p>
 </section>
 </body>
 </html>
@@ -101,7 +116,8 @@ def write_html(folder: Path, manifest: Manifest) -> Path:
         rows=organisation_in_numbers(manifest)))
     page = _ENVIRONMENT.from_string(TEMPLATE).render(
         title=_title(text, manifest), body=markupsafe.Markup(body), facts=_facts(manifest),
-        inputs=_inputs(manifest))
+        inputs=_inputs(manifest), odd=_odd_link(folder),
+        version=(manifest.provenance or {}).get("versions", {}).get("orglearn", ""))
     path = folder / "report.html"
     atomic_write(path, lambda p: p.write_text(page, encoding="utf-8"))
     return path
@@ -140,6 +156,18 @@ def organisation_in_numbers(manifest: Manifest) -> list[tuple[str, str]]:
         ("boundary spanners", f"{int(org.is_spanner.sum()):,}"),
         ("unofficial groups at the start", f"{len(org.groups):,}"),
     ]
+
+
+def _odd_link(folder: Path) -> str:
+    """The relative link to the model's ODD description from a folder inside the checkout.
+
+    Empty for a folder elsewhere (a client's results), whose page names the file instead.
+    """
+    root = Path(__file__).resolve().parents[2]
+    odd, here = root / "docs" / "model.md", folder.resolve()
+    if not odd.is_file() or not here.is_relative_to(root):
+        return ""
+    return Path(os.path.relpath(odd, here)).as_posix()
 
 
 def _after_first_section(body: str, section: str) -> str:

@@ -1,7 +1,10 @@
 """The statistics of the reports: intervals at one confidence level, and who does better.
 
 Every interval the reports, figures and dashboard show is taken at :data:`CONFIDENCE`, and every
-text names it as :data:`CONFIDENCE_TEXT`.
+text names it as :data:`CONFIDENCE_TEXT`. A t-interval is symmetric around the mean and can
+reach past the values a KPI can take (a share near 0 gets a negative lower bound); every shown
+interval is therefore clipped to the KPI's bounds (:attr:`sim.engine.metrics.RunKpi.bounds`) with
+:func:`clip_interval`, and an interval of a difference to :func:`difference_bounds`.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ import math
 import numpy as np
 from scipy import stats
 
-__all__ = ["CONFIDENCE", "CONFIDENCE_TEXT", "NAN", "share_better", "t_interval", "t_quantile",
-           "welch_interval"]
+__all__ = ["CONFIDENCE", "CONFIDENCE_TEXT", "NAN", "clip_interval", "difference_bounds",
+           "share_better", "t_interval", "t_quantile", "welch_interval"]
 
 CONFIDENCE = 0.95
 """Confidence level of every interval."""
@@ -63,6 +66,42 @@ def welch_interval(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
     half = float(t_quantile(df) * math.sqrt(va + vb))
     return diff - half, diff + half
+
+
+def clip_interval(low: float | np.ndarray, high: float | np.ndarray,
+                  bounds: tuple[float, float] | None
+                  ) -> tuple[float | np.ndarray, float | np.ndarray]:
+    """The interval ``[low, high]`` intersected with ``bounds``: what the KPI can take.
+
+    Args:
+        low: Lower end (a number, or an array of them, e.g. a band week by week).
+        high: Upper end, like ``low``.
+        bounds: ``(lowest, highest)`` possible value (either may be infinite); ``None`` for no
+            bounds.
+
+    Returns:
+        ``(low, high)`` with each end moved into ``bounds``; NaN stays NaN, and an end already
+        inside is returned unchanged.
+    """
+    if bounds is None:
+        return low, high
+    lo, hi = bounds
+    clipped_low, clipped_high = np.clip(low, lo, hi), np.clip(high, lo, hi)
+    if isinstance(low, np.ndarray) or isinstance(high, np.ndarray):
+        return clipped_low, clipped_high
+    return float(clipped_low), float(clipped_high)
+
+
+def difference_bounds(bounds: tuple[float, float] | None) -> tuple[float, float] | None:
+    """The bounds of a difference of two values that each lie within ``bounds``.
+
+    ``(lo - hi, hi - lo)``: two shares differ by at most one either way, two week counts by any
+    amount; ``None`` (no bounds) stays ``None``.
+    """
+    if bounds is None:
+        return None
+    lo, hi = bounds
+    return lo - hi, hi - lo
 
 
 def share_better(diff: np.ndarray, better: str) -> float:

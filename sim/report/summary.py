@@ -4,7 +4,9 @@ Strategies run on common random numbers: replication ``r`` of every strategy use
 Differences between strategies are therefore paired on (context, replication), which removes the
 run-to-run luck they share; the unpaired (Welch) interval is kept next to the paired one to show
 what pairing gained. Values that are NaN (e.g. a silo index without exchanges) are left out, and a
-pair is left out of a difference when either of its values is NaN.
+pair is left out of a difference when either of its values is NaN. Every interval is clipped to
+the values its KPI can take (:attr:`sim.engine.metrics.RunKpi.bounds`), an interval of a
+difference to the differences it can take: a share's interval never reaches below 0.
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ import pyarrow.csv as pacsv
 
 from sim.engine.metrics import HEADLINE_KPIS, RUN_KPIS, RunKpi
 from sim.experiments.results import atomic_write
-from sim.report.statistics import NAN, share_better, t_interval, welch_interval
+from sim.report.statistics import (
+    NAN,
+    clip_interval,
+    difference_bounds,
+    share_better,
+    t_interval,
+    welch_interval,
+)
 
 __all__ = ["beats_matrix", "context_runs", "kpi_values", "kpi_verdict", "paired_values",
            "summarise", "verdicts", "write_summary_csv"]
@@ -76,6 +85,8 @@ def paired_values(a: dict[int, float], b: dict[int, float]) -> np.ndarray:
 def summarise(runs: pa.Table, reference: str) -> pa.Table:
     """Per context, KPI and strategy: mean, sd, 95% CI, and the paired comparison to ``reference``.
 
+    Each interval is clipped to the KPI's bounds (those of a difference for the comparison's).
+
     Args:
         runs: One row per run: context, strategy, replication and a column per run KPI.
         reference: Strategy that every other one is compared with, paired on replication.
@@ -100,24 +111,30 @@ def summarise(runs: pa.Table, reference: str) -> pa.Table:
             for strategy, vals in values.items():
                 row = {"context": context, "kpi": kpi.name, "label": kpi.label,
                        "better": kpi.better, "strategy": strategy}
-                rows.append(row | _describe(vals, values[reference], kpi.better,
+                rows.append(row | _describe(vals, values[reference], kpi,
                                             strategy == reference))
     return pa.Table.from_pylist(rows, schema=SUMMARY_SCHEMA)
 
 
-def _describe(values: dict[int, float], ref: dict[int, float], better: str,
+def _describe(values: dict[int, float], ref: dict[int, float], kpi: RunKpi,
               is_reference: bool) -> dict[str, float]:
-    """Statistics of one strategy's values and, unless it is the reference, the comparison."""
+    """Statistics of one strategy's values and, unless it is the reference, the comparison.
+
+    The intervals are clipped to the KPI's bounds, the comparison's to those of a difference.
+    """
     x = np.array(list(values.values()), dtype=np.float64)
     mean, sd, low, high = t_interval(x)
+    low, high = clip_interval(low, high, kpi.bounds)
     row = {"n": int(x.size), "mean": mean, "sd": sd, "ci_low": low, "ci_high": high}
     if is_reference:
         return row | dict.fromkeys(_COMPARISON, NAN)
+    between = difference_bounds(kpi.bounds)
     diff = paired_values(values, ref)
     d_mean, d_sd, d_low, d_high = t_interval(diff)
-    u_low, u_high = welch_interval(x, np.array(list(ref.values())))
+    d_low, d_high = clip_interval(d_low, d_high, between)
+    u_low, u_high = clip_interval(*welch_interval(x, np.array(list(ref.values()))), between)
     return row | {"diff_mean": d_mean, "diff_sd": d_sd, "diff_ci_low": d_low,
-                  "diff_ci_high": d_high, "p_beats_reference": share_better(diff, better),
+                  "diff_ci_high": d_high, "p_beats_reference": share_better(diff, kpi.better),
                   "unpaired_ci_low": u_low, "unpaired_ci_high": u_high}
 
 
@@ -180,7 +197,11 @@ def verdicts(summary: pa.Table, runs: pa.Table, context: int = 0) -> list[dict[s
 
 
 def kpi_verdict(kpi: RunKpi, ranked: list[dict], values: dict[str, dict[int, float]]) -> dict:
-    """The verdict on one KPI from its strategies' summary rows, best first."""
+    """The verdict on one KPI from its strategies' summary rows, best first.
+
+    The interval of the paired difference best - runner-up is clipped to the differences the KPI
+    can take (:func:`~sim.report.statistics.difference_bounds` of its bounds).
+    """
     best = ranked[0]
     verdict = {"kpi": kpi.name, "label": kpi.label, "unit": kpi.unit, "better": kpi.better,
                "best": best["strategy"], "best_mean": best["mean"],
@@ -194,6 +215,7 @@ def kpi_verdict(kpi: RunKpi, ranked: list[dict], values: dict[str, dict[int, flo
     second = ranked[1]
     diff = paired_values(values[best["strategy"]], values[second["strategy"]])
     mean, _, low, high = t_interval(diff)
+    low, high = clip_interval(low, high, difference_bounds(kpi.bounds))
     signed = diff if kpi.better == "higher" else -diff
     return verdict | {
         "runner_up": second["strategy"], "runner_up_mean": second["mean"],

@@ -42,7 +42,9 @@ from sim.report.formats import (
     margin,
     markdown_table,
 )
+from sim.report.labels import in_sentence, parameter_label, parameter_labels
 from sim.report.statistics import CONFIDENCE_TEXT
+from sim.report.strategies import strategies_section
 from sim.report.text import common_seeds, versions_text
 
 __all__ = ["MAX_ROWS", "sensitivity_pair", "write_sweep_report"]
@@ -120,16 +122,22 @@ def write_sweep_report(runs: pa.Table, summary: pa.Table, manifest: Manifest,
     if manifest.design == "robustness" and pair:
         a, b = pair
         tornados = {k: tornado(runs, manifest.contexts, k, a, b) for k in present}
-        labels = {k: _RUN[k].label for k in present} | {
-            key: lookup(key, "").title for key in ends_of(manifest.contexts)}
+        keys = list(ends_of(manifest.contexts))
+        labels = {k: _RUN[k].label for k in present} | dict(
+            zip(keys, parameter_labels(keys), strict=True))
+        plausible = {key: lookup(key, "").plausible for key in keys}
         paths["robustness"] = _write_csv(tornado_table(tornados, a, b),
                                          out_dir / "robustness.csv")
         figures["tornado"] = robustness.draw_tornado(
-            tornados, labels, f"{label}: at the low and high end of each parameter",
+            tornados, labels, f"A − B with A = {a}, B = {b}: at the low and the high end of each "
+            "parameter's plausible range",
             out_dir / "figures" / "tornado.png")
         found = out_dir / "breakeven.csv"
         breakevens = pacsv.read_csv(found).to_pylist() if found.is_file() else []
-        robust = robustness.robustness_section(tornados, a, b, labels, breakevens)
+        robust = robustness.robustness_section(
+            tornados, a, b, labels, breakevens, base_values=_base_values(manifest, keys),
+            reasons={k: p.reason for k, p in plausible.items() if p is not None},
+            between=strategies_section(strategies, manifest.parameters or {}, manifest.steps))
     paths |= figures
     text = _render(runs, manifest, winners=winners, sens=sens, label=label, figures=figures,
                    caveats=caveats, robust=robust)
@@ -137,6 +145,17 @@ def write_sweep_report(runs: pa.Table, summary: pa.Table, manifest: Manifest,
     atomic_write(report, lambda p: p.write_text(text, encoding="utf-8"))
     paths["report"] = report
     return paths
+
+
+def _base_values(manifest: Manifest, keys: list[str]) -> dict[str, object]:
+    """The scenario's value of each dotted key, from the manifest's parameters."""
+    out = {}
+    for key in keys:
+        section, _, name = key.rpartition(".")
+        value = (manifest.parameters or {}).get(section, {}).get(name)
+        if value is not None:
+            out[key] = value
+    return out
 
 
 # ----------------------------------------------------------------------------- report text
@@ -158,7 +177,8 @@ def _grid_table(table: pa.Table, axes: Sequence[tuple[str, tuple]], unit: str) -
     by_cell = {cells[r["context"]]: r for r in table.to_pylist() if r["context"] in cells}
     body = [[format_level(b), *(_cell(by_cell.get((i, j)), unit) for i in range(len(v1)))]
             for j, b in enumerate(v2)]
-    return markdown_table([f"{k2} ↓ / {k1} →", *(format_level(a) for a in v1)], body)
+    return markdown_table([f"{parameter_label(k2)} ↓ / {parameter_label(k1)} →",
+                           *(format_level(a) for a in v1)], body)
 
 
 def _compact_table(table: pa.Table, keys: list[str], unit: str) -> str:
@@ -171,7 +191,7 @@ def _compact_table(table: pa.Table, keys: list[str], unit: str) -> str:
                 f"[{format_span(r['diff_ci_low'], r['diff_ci_high'], unit, signed=True)}]"
                 if r["runner_up"] else "n/a")
         body.append([str(r["context"]), *(format_level(r.get(k)) for k in keys), winner, diff])
-    text = markdown_table(["Context", *keys, "Winner",
+    text = markdown_table(["Context", *parameter_labels(keys), "Winner",
                            f"Best − runner-up [{CONFIDENCE_TEXT} CI]"], body)
     if len(rows) > MAX_ROWS:
         text += (f"\n\n{len(rows) - MAX_ROWS} more contexts are not shown; `winners.csv` has "
@@ -195,9 +215,9 @@ def _bounds(rows: list[dict], keys: list[str], won: list[int], best: list[str | 
         if not others or not all(is_number(v) for v in mine + theirs):
             continue
         if all(v < min(mine) for v in theirs):
-            conditions.append(f"{key} ≥ {format_level(min(mine))}")
+            conditions.append(f"{in_sentence(parameter_label(key))} ≥ {format_level(min(mine))}")
         elif all(v > max(mine) for v in theirs):
-            conditions.append(f"{key} ≤ {format_level(max(mine))}")
+            conditions.append(f"{in_sentence(parameter_label(key))} ≤ {format_level(max(mine))}")
     return " and ".join(conditions)
 
 
@@ -272,17 +292,17 @@ def _drivers_section(sens: pa.Table, design: str, kpis: list[str], label: str) -
             parts.append(f"**{info.label}**: the indices could not be computed (a context "
                          "without values, or no variation at all).")
             continue
-        text = (f"**{info.label}**: `{label}` depends most on `{ranked[0]['name']}` "
-                f"({show(ranked[0])})")
-        then = [f"`{r['name']}` ({show(r)})" for r in ranked[1:3]]
+        text = (f"**{info.label}**: `{label}` depends most on "
+                f"{in_sentence(parameter_label(ranked[0]['name']))} ({show(ranked[0])})")
+        then = [f"{in_sentence(parameter_label(r['name']))} ({show(r)})" for r in ranked[1:3]]
         if then:
             text += ", then " + " and ".join(then)
         unit = {"share": "points"}.get(info.unit, info.unit)
         header = (["Uncertainty", "S1 ± conf", "ST ± conf"] if sobol else
                   ["Uncertainty", f"mu ({unit})", f"mu* ± conf ({unit})", f"sigma ({unit})"])
-        body = [[r["name"], f"{r['S1']:.3f} ± {r['S1_conf']:.3f}",
+        body = [[parameter_label(r["name"]), f"{r['S1']:.3f} ± {r['S1_conf']:.3f}",
                  f"{r['ST']:.3f} ± {r['ST_conf']:.3f}"] if sobol else
-                [r["name"], format_number(r["mu"], info.unit),
+                [parameter_label(r["name"]), format_number(r["mu"], info.unit),
                  f"{format_number(r['mu_star'], info.unit)} ± "
                  f"{format_number(r['mu_star_conf'], info.unit)}",
                  format_number(r["sigma"], info.unit)]
@@ -292,15 +312,26 @@ def _drivers_section(sens: pa.Table, design: str, kpis: list[str], label: str) -
     return "\n\n".join(parts)
 
 
-def _design_text(design: str, axes: list[tuple[str, tuple]], problem: dict | None) -> str:
-    """The design and its uncertainties in one line."""
+def _design_text(design: str, axes: list[tuple[str, tuple]], problem: dict | None,
+                 contexts: Sequence[dict] = ()) -> str:
+    """The design and its uncertainties in one line, each named by its label and key."""
+    def name(key: str) -> str:
+        label = parameter_label(key)
+        return f"{label} (`{key}`)" if label != key else f"`{key}`"
+
     if axes:
         return f"{design}: " + " × ".join(
-            f"`{k}` ∈ {{{', '.join(format_level(v) for v in values)}}}" for k, values in axes)
+            f"{name(k)} ∈ {{{', '.join(format_level(v) for v in values)}}}" for k, values in axes)
     if problem:
         return f"{design}: " + ", ".join(
-            f"`{n}` in [{format_level(float(lo))}, {format_level(float(hi))}]"
+            f"{name(n)} in [{format_level(float(lo))}, {format_level(float(hi))}]"
             for n, (lo, hi) in zip(problem["names"], problem["bounds"], strict=True))
+    if design == "robustness":
+        ends = ends_of(contexts)
+        return (f"robustness: the scenario, then each of {len(ends)} parameters alone at the "
+                "low and at the high end of its plausible range: " + ", ".join(
+                    f"{name(k)} {format_level(contexts[lo][k])} and "
+                    f"{format_level(contexts[hi][k])}" for k, (lo, hi) in ends.items()))
     return design
 
 
@@ -308,12 +339,13 @@ def _how_section(runs: pa.Table, manifest: Manifest) -> str:
     """What was run, with which seeds and versions, from the manifest and the runs."""
     common = common_seeds(runs)
     design, problem = manifest.design, manifest.salib_problem
-    details = f"base sample size {manifest.samples}" if design != "grid" else ""
+    details = (f"base sample size {manifest.samples}" if design not in ("grid", "robustness")
+               else "")
     wall = manifest.wall_seconds
     items = {
         "Experiment": manifest.name,
         "Scenario": manifest.scenario.get("name"),
-        "Design": _design_text(design, manifest.grid_axes, problem)
+        "Design": _design_text(design, manifest.grid_axes, problem, manifest.contexts)
         + (f" ({details})" if details else ""),
         "Contexts": str(len(set(runs["context"].to_pylist()))),
         "Strategies": ", ".join(f"`{s}`" for s in strategies_of(runs)),
@@ -355,11 +387,17 @@ def _render(runs: pa.Table, manifest: Manifest, *, winners: dict[str, pa.Table],
            "sensitivity_figure": f"What drives {label}",
            "tornado": f"{label} at both ends of each uncertain parameter"}
     kpis = list(manifest.kpis)
+    if design == "robustness":
+        tornado = (f"![{alt['tornado']}](figures/{figures['tornado'].name})"
+                   if "tornado" in figures else "")
+        return "\n\n".join(filter(None, [
+            f"# Robustness of the verdict: {manifest.name}", manifest.description,
+            caveats_section(caveats), robust, tornado, _how_section(runs, manifest)])) + "\n"
     sections = [f"# Sweep: {manifest.name}", intro, caveats_section(caveats),
-                _where_section(winners, kpis, design, axes, keys, strategies)]
+                _where_section(winners, kpis, design, axes, keys, strategies),
+                strategies_section(strategies, manifest.parameters or {}, manifest.steps)]
     if sens is not None:
         sections.append(_drivers_section(sens, design, kpis, label))
-    sections.append(robust)
     if figures:
         sections.append("## Figures\n\n" + "\n\n".join(
             f"![{alt.get(k, k)}](figures/{p.name})" for k, p in figures.items()))

@@ -26,6 +26,7 @@ from sim.engine.metrics import RUN_KPIS
 from sim.report.contexts import context_cells
 from sim.report.figures import DPI, STYLE, save_png
 from sim.report.formats import format_level, is_number, margin
+from sim.report.labels import parameter_label
 from sim.report.statistics import CONFIDENCE_TEXT
 
 __all__ = ["make_sweep_figures"]
@@ -127,8 +128,8 @@ def _draw_phase(fig: Figure, winners: dict[str, pa.Table], axes: Sequence[tuple[
         ax.set_xticks(range(len(v1)), [format_level(v) for v in v1],
                       rotation=45 if len(v1) > 6 else 0)
         ax.set_yticks(range(len(v2)), [format_level(v) for v in v2])
-        ax.set_xlabel(k1)
-        ax.set_ylabel(k2)
+        ax.set_xlabel(parameter_label(k1))
+        ax.set_ylabel(parameter_label(k2))
         ax.grid(False)
         ax.set_title(_title(kpi))
     handles = [Patch(facecolor=c, label=s) for s, c in colours.items()]
@@ -164,7 +165,7 @@ def _draw_lines(fig: Figure, runs: pa.Table, summary: pa.Table, axis: tuple[str,
             ax.errorbar(x + dodge, mean, yerr=err, fmt="-o", ms=4, capsize=3, color=colour,
                         label=strategy)
         ax.set_xticks(x, [format_level(v) for v in values])
-        ax.set_xlabel(key)
+        ax.set_xlabel(parameter_label(key))
         ax.set_ylabel(unit)
         if unit == "share":
             ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
@@ -205,7 +206,7 @@ def _draw_sensitivity(fig: Figure, sens: pa.Table, design: str, kpis: list[str],
         if rows and all(not math.isfinite(r["ST" if sobol else "mu_star"]) for r in rows):
             ax.text(0.5, 0.5, "n/a", transform=ax.transAxes, ha="center", va="center")
         ax.axvline(0.0, color="black", lw=0.8)
-        ax.set_yticks(y, [r["name"] for r in rows])
+        ax.set_yticks(y, [parameter_label(r["name"]) for r in rows])
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.set_title(_RUN[kpi].label)
     handles, labels = fig.axes[0].get_legend_handles_labels() if fig.axes else ([], [])

@@ -21,7 +21,14 @@ from sim.report.formats import (
     percent,
     table_row,
 )
-from sim.report.statistics import CONFIDENCE_TEXT, share_better, t_interval
+from sim.report.statistics import (
+    CONFIDENCE_TEXT,
+    clip_interval,
+    difference_bounds,
+    share_better,
+    t_interval,
+)
+from sim.report.strategies import strategies_section
 from sim.report.summary import context_runs, kpi_values, paired_values
 
 __all__ = ["ENROLMENT_NOTE", "common_seeds", "head_to_head", "render_report", "verdict_sentence",
@@ -74,13 +81,13 @@ def verdict_sentence(v: dict[str, Any], weeks: str) -> str:
     tied = f" and tied in {v['ties']}" if v["ties"] else ""
     record = f"did better in {v['wins']}{tied} of {n} replications"
     if v["clear"]:
-        return (f"On {phrase} **{v['best']}** wins: {best} against {other}; the paired "
-                f"difference is {diff} and it {record}.")
+        return (f"On {phrase}, **{v['best']}** wins with {best}, against {other}. The paired "
+                f"difference is {diff}; it {record}.")
     reason = (f"with only {n} paired replication{'s' if n != 1 else ''} the uncertainty cannot "
-              "be estimated" if n < 2 else f"the paired difference of {diff} includes zero, so "
+              "be estimated" if n < 2 else f"the paired difference of {diff} includes zero: "
               "the gap is within the run-to-run uncertainty")
-    return (f"On {phrase} there is **no clear winner**: `{v['best']}` has the best mean, "
-            f"{best}, against {other}, but {reason}; `{v['best']}` {record}.")
+    return (f"On {phrase} there is **no clear winner**. `{v['best']}` has the best mean, "
+            f"{best}, against {other}, but {reason}. `{v['best']}` {record}.")
 
 
 def _headline_section(index: dict, strategies: list[str], reference: str) -> str:
@@ -240,7 +247,8 @@ def head_to_head(runs: pa.Table, weeks: str, pair: tuple[str, str]) -> str:
 
     Titled "Start small or start wide?" for
     :data:`~sim.experiments.design.SMALL_VS_WIDE`, "`A` or `B`?" otherwise. Returns an empty string
-    when either strategy is missing from context 0.
+    when either strategy is missing from context 0. Each interval of a difference is clipped to
+    the differences the KPI can take.
     """
     a, b = pair
     first = context_runs(runs, 0)
@@ -252,6 +260,7 @@ def head_to_head(runs: pa.Table, weeks: str, pair: tuple[str, str]) -> str:
         values = kpi_values(first, kpi.name)
         diff = paired_values(values[a], values[b])
         mean, _, low, high = t_interval(diff)
+        low, high = clip_interval(low, high, difference_bounds(kpi.bounds))
         p_a = share_better(diff, kpi.better)
         clear = not (math.isnan(low) or low <= 0 <= high)
         a_better = (mean > 0) == (kpi.better == "higher")
@@ -303,10 +312,11 @@ def render_report(runs: pa.Table, timeseries: pa.Table, summary: pa.Table,
     sections = [
         f"# Strategy comparison: {_scenario_name(runs, manifest)}"
         + (f" ({manifest.name})" if manifest.command == "sweep" else ""), intro,
-        "## Verdict\n\n" + (" ".join(verdict_sentence(v, weeks) for v in verdict_list)
+        "## Verdict\n\n" + ("\n\n".join(verdict_sentence(v, weeks) for v in verdict_list)
                              or "No headline KPI could be compared."),
         caveats_section(caveats),
         head_to_head(runs, weeks, tuple(manifest.contrast)) if manifest.contrast else "",
+        strategies_section(strategies, manifest.parameters or {}, int(weeks)),
         _headline_section(index, strategies, reference),
         *_other_sections(index, strategies, reference),
         _pairing_section(rows, runs, reference),

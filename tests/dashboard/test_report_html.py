@@ -23,7 +23,17 @@ def test_the_html_report_opens_offline_with_its_verdict_tornado_and_digests(page
     manifest = json.loads((FOLDER / "manifest.json").read_text())
     for digest in (manifest["scenario"]["sha256"], manifest["experiment_file"]["sha256"]):
         expect(page.get_by_text(digest)).to_be_visible()
-    expect(page.get_by_text("changes sign at mean adoption threshold").first).to_be_visible()
+    # The verdict comes first, with what would have to be true for the other strategy to win.
+    headings = page.locator("main h2").all_inner_texts()
+    assert headings[:3] == ["Verdict", "The organisation in numbers",
+                            "The strategies compared and the budget"]
+    expect(page.get_by_text("unless mean adoption threshold is below about").first).to_be_visible()
+    expect(page.get_by_text("Break-even: mean adoption threshold").first).to_be_visible()
+    expect(page.get_by_text("20 facilitator hours a week")).to_be_visible()
+    # The method appendix summarises the model and links to its ODD description.
+    expect(page.get_by_role("heading", name="The model in brief")).to_be_visible()
+    odd = page.get_by_role("link", name="docs/model.md")
+    assert odd.get_attribute("href") == "../../docs/model.md"
     expect(page.get_by_role("heading", name="The organisation in numbers")).to_be_visible()
     expect(page.get_by_role("cell", name="1,000", exact=True)).to_be_visible()  # people
     page.wait_for_timeout(300)
