@@ -265,8 +265,14 @@ def robustness(
                                 executor=executor, scheduler=scheduler,
                                 scenario_file=scenario, resume=resume, force=force)
     _say_moved(result.moved_aside)
+    import pyarrow.csv as pacsv
+
+    found = out / "breakeven.csv"
+    count = pacsv.read_csv(found).num_rows if found.is_file() else 0
     typer.echo(f"{result.runs.num_rows} runs in {result.manifest.wall_seconds or 0.0:.1f} s; "
-               f"tornado: {out / 'figures' / 'tornado.png'}; report: {out / 'report.md'}")
+               f"{count} break-even value{'' if count == 1 else 's'} in {found.name}; tornado: "
+               f"{out / 'figures' / 'tornado.png'}; report: {out / 'report.html'} "
+               f"(and report.md)")
 
 
 def _check_executor(executor: str, scheduler: str | None) -> None:

@@ -203,6 +203,8 @@ def test_the_command_writes_the_tornado_the_tables_and_the_report(tmp_path):
     assert (trust["low_value"], trust["high_value"]) == (0.3, 0.9)
     assert (out / "breakeven.csv").is_file() and (out / "figures" / "tornado.png").is_file()
     assert "## How robust is the verdict?" in (out / "report.md").read_text()
+    assert (out / "report.html").is_file() and str(out / "report.html") in done.stdout
+    assert " break-even value" in done.stdout
 
 
 @pytest.mark.parametrize("args, fragment", [
