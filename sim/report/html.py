@@ -36,7 +36,8 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans
        line-height: 1.5; color: #1d2329; max-width: 60rem; margin: 2rem auto; padding: 0 1.25rem; }
 h1 { font-size: 1.7rem; border-bottom: 2px solid #2c7fb8; padding-bottom: .3rem; }
 h2 { font-size: 1.25rem; margin-top: 2rem; color: #164a6e; }
-table { border-collapse: collapse; margin: 1rem 0; font-size: .9rem; }
+table { border-collapse: collapse; margin: 1rem 0; font-size: .9rem; display: block;
+        max-width: 100%; overflow-x: auto; }
 th, td { border: 1px solid #c9d2da; padding: .3rem .55rem; text-align: left; vertical-align: top; }
 th { background: #eef3f7; }
 img { max-width: 100%; height: auto; display: block; margin: 1rem 0; }
@@ -45,6 +46,7 @@ code { background: #f3f5f7; padding: 0 .2rem; border-radius: 3px; }
 .appendix td:first-child { white-space: nowrap; }
 @media print {
   body { max-width: none; margin: 0; font-size: 10.5pt; }
+  table { display: table; font-size: 8.5pt; }
   h2 { page-break-after: avoid; }
   img, table { page-break-inside: avoid; }
 }

@@ -304,6 +304,8 @@ def render_report(runs: pa.Table, timeseries: pa.Table, summary: pa.Table,
         manifest.parameters.get("scenario", {}).get("description"),
         f"{len(strategies)} strateg{'y' if len(strategies) == 1 else 'ies'} over {weeks} "
         f"weeks, compared with `{reference}`.",
+        "The question: which rollout should the organisation choose, and how sure can we be?"
+        if len(strategies) > 1 else "",
         f"This report covers context 0 of {contexts}." if contexts > 1 else ""]))
     figures = "\n\n".join(f"![{alt}](figures/{file})" for alt, file in (
         (f"Weekly KPIs with {CONFIDENCE_TEXT} bands", "timeseries.png"),
