@@ -275,6 +275,69 @@ def robustness(
                f"(and report.md)")
 
 
+@app.command()
+@_user_errors
+def calibrate(
+    scenario: ScenarioArgument,
+    observed: Annotated[Path, typer.Option(
+        help="CSV of weekly observations: week, and one or more of aware_share, "
+             "participating_share, voluntary_share, contributing_share, mean_knowledge, "
+             "error_rate, active_members; optionally sample_size.")],
+    params: Annotated[str, typer.Option(
+        help="Comma-separated parameters to fit, each KEY (uniform prior over its plausible "
+             "range in the schema) or KEY=LOW:HIGH.")],
+    budget: Annotated[int, typer.Option(help="Simulations in all, over the generations.")] = 1000,
+    generations: Annotated[int, typer.Option(help="Generations of the ABC-SMC sampler.")] = 5,
+    predictive: Annotated[int, typer.Option(
+        help="Posterior draws run again for the fit diagnostics.")] = 50,
+    workers: Annotated[int, typer.Option(help="Local processes, or local Dask workers.")] = (
+        os.cpu_count() or 1),
+    executor: Annotated[str, typer.Option(help="local or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Address of a running Dask scheduler (with --executor dask).")] = None,
+    set_: SetOption = None,
+    seed: SeedOption = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Output folder [default: results/calibrate-<scenario name>].")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue an interrupted calibration in --out (same command).")] = False,
+    force: ForceOption = False,
+) -> None:
+    """Fit uncertain parameters to a client's observed weekly data (ABC-SMC).
+
+    The scenario's strategy is the one the observations come from (say the pilot the client
+    ran). Writes the posterior (posterior.csv), the diagnostics (figures/posterior.png,
+    figures/fit.png, fit.csv), the scenario at the posterior means (calibrated.toml) and the
+    report; every run is stored as it finishes, so an interrupted calibration resumes.
+    """
+    from sim.calibration.run import Settings
+    from sim.workflow import calibrate as run_calibration
+
+    parameters = load_scenario(scenario, set_ or (), seed=seed)
+    chosen = _ranges(params)
+    _positive("--generations", generations, 1)
+    _positive("--budget", budget, 10 * generations)
+    _positive("--predictive", predictive, 2)
+    _positive("--workers", workers, 1)
+    _check_executor(executor, scheduler)
+    out = out or Path("results") / f"calibrate-{parameters.scenario.name}"
+    start_workers(workers, executor)
+    settings = Settings(budget=budget, generations=generations, seed=parameters.run.seed,
+                        predictive=predictive)
+    with _keeping_runs(out):
+        done = run_calibration(parameters, observed, out, ranges=chosen, settings=settings,
+                               workers=workers, executor=executor, scheduler=scheduler,
+                               scenario_file=scenario, resume=resume, force=force)
+    calibration, check = done.calibration, done.check
+    last = calibration.posterior
+    for key, mean, sd in zip(calibration.prior.keys, last.mean(), last.sd(), strict=True):
+        typer.echo(f"- {key}: posterior mean {mean:.4g} (sd {sd:.2g})")
+    typer.echo(f"fit: {check.inside} of {check.total} observed values inside the posterior "
+               f"band; p-value {check.p_value:.2f}")
+    typer.echo(f"{calibration.runs:,} runs in {calibration.manifest.wall_seconds or 0.0:.1f} s; "
+               f"calibrated scenario: {done.files['calibrated']}; report: {out / 'report.html'}")
+
+
 def _check_executor(executor: str, scheduler: str | None) -> None:
     """Refuse an unknown executor, a scheduler without Dask, or one that cannot be reached."""
     if executor not in EXECUTORS:

@@ -26,8 +26,8 @@ from sim.experiments.pipeline import Outcome, run_experiment
 from sim.report.folder import write_report
 from sim.validation import run_checks, write_validation
 
-__all__ = ["Reproduction", "compare", "finish", "report_folder", "reproduce", "robustness",
-           "run"]
+__all__ = ["Calibrated", "Reproduction", "calibrate", "compare", "finish", "report_folder",
+           "reproduce", "robustness", "run"]
 
 
 def compare(params: Params, strategies: list[str], replications: int, out: Path, *,
@@ -80,6 +80,61 @@ def robustness(params: Params, contrast: tuple[str, str], replications: int, out
                "replications", steps=params.run.steps)
     return run(experiment, out, workers=workers, executor=executor, scheduler=scheduler,
                show_progress=show_progress, resume=resume, force=force)
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """A finished calibration: what was found, the check of its fit, and the files written."""
+
+    calibration: object
+    check: object
+    files: dict[str, Path]
+
+
+def calibrate(params: Params, observed_file: Path, out: Path, *,
+              ranges: tuple[Uncertainty, ...], settings: object, workers: int = 1,
+              executor: str = "local", scheduler: str | None = None,
+              scenario_file: Path | None = None, show_progress: bool | None = None,
+              resume: bool = False, force: bool = False) -> Calibrated:
+    """Fit parameters of a scenario to observed weekly data and write the results folder.
+
+    Args:
+        params: The scenario; its strategy is the one the observations come from.
+        observed_file: The observations (:mod:`sim.calibration.observed`).
+        out: Results folder.
+        ranges: The parameters to fit, each with its prior range.
+        settings: :class:`sim.calibration.run.Settings`.
+        workers: Local processes, or local Dask workers.
+        executor: ``"local"`` or ``"dask"``.
+        scheduler: Address of a running Dask scheduler.
+        scenario_file: The scenario's file, for the manifest.
+        show_progress: Progress bars; by default only on a terminal.
+        resume: Continue a calibration whose runs are stored in ``out``.
+        force: Move other results in ``out`` aside instead of refusing.
+    """
+    from sim.calibration.distance import Distance
+    from sim.calibration.observed import read_observed
+    from sim.calibration.run import calibrate as run_calibration
+    from sim.calibration.run import prior_of
+    from sim.config.calibrated import write_calibrated
+    from sim.config.fit import organisation
+    from sim.report.calibration import check_fit, write_calibration
+
+    employees = organisation(params).n
+    observed = read_observed(observed_file, steps=params.run.steps, employees=employees)
+    prior = prior_of([u.key for u in ranges], {u.key: (u.low, u.high) for u in ranges},
+                     "--params")
+    check_runs("orglearn calibrate", "--budget", settings.budget, settings.budget
+               + settings.predictive, f"{settings.budget:,} runs and {settings.predictive} "
+               "posterior predictive runs", steps=observed.last_week())
+    calibration = run_calibration(params, observed, prior, out, settings=settings,
+                                  employees=employees, scenario_file=scenario_file,
+                                  workers=workers, executor=executor, scheduler=scheduler,
+                                  resume=resume, force=force, show_progress=show_progress)
+    distance = Distance(observed, employees)
+    files = write_calibration(calibration, observed, params, distance, out)
+    files["calibrated"] = write_calibrated(calibration, params, observed, out)
+    return Calibrated(calibration, check_fit(calibration, observed, distance), files)
 
 
 def run(experiment: Experiment, out: Path, *, workers: int = 1, executor: str = "local",

@@ -15,6 +15,7 @@ LAYERS = (
     ("sim.org",),
     ("sim.engine",),
     ("sim.experiments",),
+    ("sim.calibration",),
     ("sim.report",),
     ("sim.validation",),
     ("sim.config",),

@@ -59,6 +59,16 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
           "receiver", "person b", "employee b", "id b", "person 2", "employee 2", "id 2"),
     "weight": ("weight", "count", "e-mails", "email count", "meetings",
                "messages", "interactions", "frequency", "strength", "trust", "n"),
+    "week": ("week", "week number", "week no", "wk"),
+    "aware_share": ("aware_share", "aware", "awareness", "aware %"),
+    "participating_share": ("participating_share", "participating", "participation",
+                            "active share"),
+    "voluntary_share": ("voluntary_share", "voluntary"),
+    "contributing_share": ("contributing_share", "contributing", "contributors share"),
+    "mean_knowledge": ("mean_knowledge", "knowledge", "knowledge score"),
+    "error_rate": ("error_rate", "errors", "error share"),
+    "active_members": ("active_members", "members", "active users", "weekly active members"),
+    "sample_size": ("sample_size", "respondents", "responses", "n respondents"),
 }
 """Header names each role is known by, first its own. Names are compared by
 :func:`header_key`, so ``Employee ID``, ``employee_id`` and ``EMPLOYEE-ID`` are one name."""
