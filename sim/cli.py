@@ -170,6 +170,9 @@ def compare(
     resume: Annotated[bool, typer.Option(
         "--resume", help="Continue an interrupted comparison in --out (same command).")] = False,
     force: ForceOption = False,
+    posterior: Annotated[Path | None, typer.Option(
+        help="A calibration's posterior.csv: each replication draws the fitted parameters "
+             "from it, the same draw for every strategy.")] = None,
 ) -> None:
     """Compare strategies on the same organisation and seeds; write runs, summary and report.
 
@@ -204,7 +207,8 @@ def compare(
     with _keeping_runs(out):
         result = compare_strategies(params, names, replications, out, reference=reference,
                                     contrast=pair, workers=workers, scenario_file=scenario,
-                                    resume=resume, force=force, notes=notes)
+                                    resume=resume, force=force, notes=notes,
+                                    posterior=posterior)
     _say_moved(result.moved_aside)
     _print_verdicts(result, out)
 

@@ -33,7 +33,8 @@ __all__ = ["Calibrated", "Reproduction", "calibrate", "compare", "finish", "repo
 def compare(params: Params, strategies: list[str], replications: int, out: Path, *,
             reference: str, contrast: tuple[str, str] | None = None, workers: int = 1,
             scenario_file: Path | None = None, show_progress: bool | None = None,
-            resume: bool = False, force: bool = False, notes: tuple[str, ...] = ()) -> Outcome:
+            resume: bool = False, force: bool = False, notes: tuple[str, ...] = (),
+            posterior: Path | None = None) -> Outcome:
     """Run every strategy on the same replication seeds and write the results folder.
 
     Args:
@@ -49,14 +50,19 @@ def compare(params: Params, strategies: list[str], replications: int, out: Path,
         resume: Continue an interrupted comparison whose finished runs are stored in ``out``.
         force: Move other results in ``out`` aside instead of refusing.
         notes: Sentences for the report on how the comparison was set up.
+        posterior: A calibration's ``posterior.csv``: each replication draws the fitted
+            parameters from it (:mod:`sim.experiments.posterior`).
     """
+    from sim.experiments.posterior import read_posterior
+
+    sample = read_posterior(posterior) if posterior is not None else None
     check_runs("orglearn compare", "--replications", replications,
                len(strategies) * replications,
                f"{len(strategies)} strategies x {replications:,} replications",
                steps=params.run.steps)
     experiment = Experiment.comparison(params, strategies, replications, reference=reference,
                                        contrast=contrast, scenario_file=scenario_file,
-                                       notes=notes)
+                                       notes=notes, posterior=sample)
     return run(experiment, out, workers=workers, show_progress=show_progress, resume=resume,
                force=force)
 

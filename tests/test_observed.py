@@ -145,8 +145,6 @@ BAD = {
     "sample_size 0": ("week,aware_share,respondents\n1,0.2,30\n2,0.3,0\n", {},
                       "line 3: sample_size = '0' is not allowed; allowed: a whole number >= 1 "
                       "of survey respondents"),
-    "sample_size empty": ("week,aware_share,sample size\n1,0.2,30\n2,0.3,\n", {},
-                          "line 3: sample_size = '' is not allowed"),
     "sample_size above employees": ("week,aware_share,responses\n1,0.2,30\n2,0.3,300\n",
                                     {"employees": 200},
                                     "line 3: sample_size = '300' is not allowed"),
@@ -188,3 +186,13 @@ def test_a_division_column_is_refused_whatever_its_name_even_when_empty(tmp_path
     message = refused(path)
     assert "line 2: division = '' is not allowed" in message
     assert "per-division observations are not supported yet" in message
+
+
+def test_weeks_not_surveyed_leave_sample_size_empty(tmp_path):
+    # Weekly platform counts, and an awareness survey of 120 people in weeks 8 and 16.
+    path = tmp_path / "observed.csv"
+    path.write_text("week,active_members,aware_share,sample_size\n4,20,,\n8,31,0.4,120\n"
+                    "12,45,,\n16,60,0.55,120\n", encoding="utf-8")
+    observed = read_observed(path, employees=500)
+    assert observed.sample_size.tolist() == [0, 120, 0, 120]
+    assert observed.count() == 6

@@ -52,7 +52,8 @@ class Distance:
         if n is None:
             return np.full(values.shape, SHARE_SCALE)
         p = np.clip(np.nan_to_num(values, nan=0.5), 0.02, 0.98)
-        return np.maximum(np.sqrt(p * (1 - p) / np.maximum(n, 1)), SHARE_FLOOR)
+        surveyed = np.maximum(np.sqrt(p * (1 - p) / np.maximum(n, 1)), SHARE_FLOOR)
+        return np.where(n > 0, surveyed, SHARE_SCALE)  # 0: a week measured, not surveyed
 
     def simulated(self, series: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """A run's value of each observable at the observed weeks.

@@ -15,8 +15,9 @@ Columns:
   whole number from 0 (at most the number of employees, with ``employees``). An empty cell is
   a value not observed. In files not separated by commas, a number may have a decimal comma
   (``0,45``).
-* ``sample_size`` (optional): the survey respondents that week, a whole number ``>= 1`` in
-  every row with an observed value.
+* ``sample_size`` (optional): the survey respondents that week, a whole number ``>= 1``; empty
+  for a week whose values were measured rather than surveyed (platform counts beside survey
+  waves), stored as 0.
 
 A row without any observed value is skipped. The file needs at least two observed values in
 all. Per-division (or per-team) observations are not supported: a ``division`` or ``team``
@@ -119,8 +120,8 @@ class Observed:
         weeks: ``(w,)`` int64 observed weeks, ascending, each once.
         values: ``{observable: (w,) float64}`` for each observable column of the file (in the
             order of :data:`OBSERVABLES`); NaN where the row left the cell empty.
-        sample_size: ``(w,)`` int64 survey respondents per week (each ``>= 1``), or ``None``
-            without a ``sample_size`` column.
+        sample_size: ``(w,)`` int64 survey respondents per week (0 for a week not surveyed),
+            or ``None`` without a ``sample_size`` column.
         notices: Things worth knowing about how the file was written (e.g. read as
             Windows-1252).
     """
@@ -307,16 +308,22 @@ def _allowed(observable: Observable, employees: int | None) -> str:
 
 def _sample_sizes(path: str, rows: Sequence[tuple[int, dict[str, str]]],
                   employees: int | None) -> np.ndarray:
-    """The survey respondents per row; refused if empty, not whole, 0 or above ``employees``."""
+    """The survey respondents per row, 0 where the cell is empty (values measured, not surveyed).
+
+    Refused if not whole, 0, or above ``employees``.
+    """
     allowed = ("a whole number >= 1 of survey respondents" if employees is None else
                f"a whole number of survey respondents from 1 to {employees} (the organisation "
                f"has {employees} employees)")
     sizes = np.empty(len(rows), dtype=np.int64)
     for k, (line, row) in enumerate(rows):
+        if not row["sample_size"]:
+            sizes[k] = 0  # a week of platform counts beside the survey waves
+            continue
         size = _whole(row["sample_size"], _INT64_MAX if employees is None else employees)
         if size is None or size < 1:
             raise _bad(path, line, "sample_size", row["sample_size"],
-                       f"{allowed}, in every row with an observed value")
+                       f"{allowed}, or empty for values measured rather than surveyed")
         sizes[k] = size
     return sizes
 

@@ -224,7 +224,8 @@ def to_toml(params: Params | None = None, *, comments: bool = True, width: int =
     """Render parameters as a scenario file, every key with its help text as a comment.
 
     A parameter with a scaled default that ``params`` did not set is written as a comment,
-    so that the file leaves it to its rule.
+    so that the file leaves it to its rule; so are the numbers an organisation chart gives
+    (:data:`SIZED_BY_CHART`) when ``params`` names a chart.
 
     Args:
         params: Values to write; schema defaults when ``None``.
@@ -243,6 +244,8 @@ def to_toml(params: Params | None = None, *, comments: bool = True, width: int =
                                        subsequent_indent="# "))
         # A scaled default left to its rule stays a comment, so that it keeps following the
         # organisation's size when the file is read (with another org.employees, say).
-        follows = p.scaled and p.key not in params.explicit
+        # So does a number the organisation chart gives (a chart's file sets them).
+        follows = ((p.scaled and p.key not in params.explicit)
+                   or (bool(params.org.chart) and p.key in SIZED_BY_CHART))
         lines.append(f"{'# ' if follows else ''}{p.name} = {_toml_value(params[p.key])}")
     return "\n".join(lines) + "\n"

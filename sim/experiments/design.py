@@ -34,6 +34,7 @@ from sim.engine.metrics import RUN_KPIS
 from sim.engine.params import Params, lookup, uncertain_parameters
 from sim.engine.resources import estimate_run_memory
 from sim.engine.rng import derive_seed
+from sim.experiments.posterior import Posterior
 from sim.experiments.results import content_digest
 from sim.experiments.sampling import Sampler
 from sim.experiments.tasks import RunTask
@@ -94,6 +95,8 @@ class Experiment:
         notes: Sentences the report must carry about how the experiment was set up (a
             strategy left out because the organisation does not suit it, say).
         largest_run: The parameters of the run that needs most memory.
+        posterior: A calibration's posterior sample; each replication draws its fitted
+            parameters from it (:mod:`sim.experiments.posterior`), the same for every policy.
     """
 
     path: Path
@@ -117,12 +120,14 @@ class Experiment:
     command: str = "sweep"
     notes: tuple[str, ...] = ()
     largest_run: Params | None = field(default=None, compare=False, repr=False)
+    posterior: Posterior | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def comparison(cls, params: Params, strategies: list[str], replications: int, *,
                    reference: str | None = None, contrast: tuple[str, str] | None = None,
                    scenario_file: Path | None = None, name: str = "compare",
-                   notes: tuple[str, ...] = ()) -> Experiment:
+                   notes: tuple[str, ...] = (),
+                   posterior: Posterior | None = None) -> Experiment:
         """A strategy comparison on one scenario: one context, no levers, no uncertainties.
 
         Replication ``r`` of every strategy runs with ``derive_seed(run.seed, 0, r)``, as in
@@ -139,17 +144,22 @@ class Experiment:
             scenario_file: The scenario file, recorded in the manifest.
             name: Names the runs (the ``experiment`` column).
             notes: Sentences for the report on how the comparison was set up.
+            posterior: A calibration's posterior sample to draw each replication's fitted
+                parameters from.
         """
         reference = reference or ("none" if "none" in strategies else strategies[0])
         digest = content_digest({"parameters": params.nested(), "strategies": strategies,
                                  "replications": replications,
-                                 "org_files": chart_files(params.org)})
+                                 "org_files": chart_files(params.org),
+                                 **({"posterior": posterior.sha256} if posterior else {})})
+        if posterior is not None:
+            notes = (*notes, posterior.note())
         source = Path(scenario_file) if scenario_file else Path(params.scenario.name)
         return cls(source, name, params.scenario.description, source, params,
                    tuple(strategies), ({},), (), "grid", 0, replications, params.run.seed,
                    tuple(k.name for k in RUN_KPIS if k.headline), reference, digest,
                    contrast=contrast or default_contrast(strategies), command="compare",
-                   notes=tuple(notes), largest_run=params)
+                   notes=tuple(notes), largest_run=params, posterior=posterior)
 
     @classmethod
     def robustness(cls, params: Params, contrast: tuple[str, str], replications: int, *,
@@ -285,7 +295,8 @@ class Experiment:
 
         The seed of a run is ``derive_seed(seed, context, replication)``: every policy of a
         context and replication runs with the same seed (common random numbers). With
-        ``shared_seeds`` the context key is 0 for every context.
+        ``shared_seeds`` the context key is 0 for every context. With a :attr:`posterior`,
+        replication ``r`` of every policy and context also sets the values drawn for ``r``.
         """
         source, policies, tasks = str(self.path), self.policies(), []
         for c, context in enumerate(self.contexts()):
@@ -293,7 +304,8 @@ class Experiment:
                 params = self.base.replace({**context, **lever}, source)
                 for r in range(self.replications):
                     seed = derive_seed(self.seed, 0 if self.shared_seeds else c, r)
-                    values = params.replace({"run.seed": seed}, source).values
+                    drawn = self.posterior.draw(self.seed, r) if self.posterior else {}
+                    values = params.replace({**drawn, "run.seed": seed}, source).values
                     tasks.append(RunTask(self.name, self.base.scenario.name, c, label, r,
                                          seed, values))
         return tasks

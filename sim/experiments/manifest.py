@@ -67,6 +67,8 @@ class Manifest:
         resumed_runs: Runs found already stored.
         timings_s: ``wall`` seconds, and ``mean_run`` seconds per run run now.
         notes: Sentences the report carries on how the experiment was set up.
+        posterior: The posterior sample each replication drew fitted parameters from (file,
+            SHA-256, keys, rows, effective size), if any.
         schema_version: The version of these fields.
     """
 
@@ -99,6 +101,7 @@ class Manifest:
     resumed_runs: int = 0
     timings_s: dict[str, float | None] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    posterior: dict[str, Any] | None = None
     schema_version: int = SCHEMA_VERSION
 
     @classmethod
@@ -132,7 +135,8 @@ class Manifest:
                            if sampler and sampler.analysable else None),
             runs=runs, steps=experiment.base.run.steps, parameters=experiment.base.nested(),
             provenance=provenance(), executor=executor, workers=workers,
-            resumed_runs=resumed_runs, timings_s=timings_s, notes=list(experiment.notes))
+            resumed_runs=resumed_runs, timings_s=timings_s, notes=list(experiment.notes),
+            posterior=experiment.posterior.record() if experiment.posterior else None)
 
     @property
     def grid_axes(self) -> list[tuple[str, tuple]]:

@@ -91,8 +91,11 @@ def run_experiment(experiment: Experiment, out: Path, *, workers: int = 1,
         # on the first runs to do, closed before the manifest is written). It is closed inside
         # the claim, and whatever fails, the stored runs stay for --resume.
         with executor_session(executor, workers, scheduler) as session:
+            drawn = experiment.posterior.keys if experiment.posterior else ()
             results = session.run(todo, show_progress=show_progress,
-                                  on_result=lambda r: store.save(r, contexts[r.task.context]),
+                                  on_result=lambda r: store.save(r, {
+                                      **contexts[r.task.context],
+                                      **{k: r.task.values[k] for k in drawn}}),
                                   description=f"{experiment.name}: {len(todo)} runs")
             runs, series = store.load(tasks)
             files = {"runs": write_table(runs, out / "runs", csv=False)[0],

@@ -213,9 +213,12 @@ def _facts(manifest: Manifest) -> list[tuple[str, str]]:
 
 
 def _inputs(manifest: Manifest) -> list[tuple[str, str]]:
-    """``(file, sha256)`` of the scenario, the experiment file and the organisation files."""
+    """``(file, sha256)`` of the scenario, the experiment file, organisation files, posterior."""
     found = [(str(entry["file"]), str(entry.get("sha256")))
              for entry in (manifest.scenario, manifest.experiment_file)
              if isinstance(entry, dict) and entry.get("file")]
     org_files = (manifest.scenario or {}).get("org_files") or {}
-    return found + [(str(name), str(digest)) for name, digest in org_files.items()]
+    posterior = [(str(manifest.posterior["file"]), str(manifest.posterior.get("sha256")))
+                 ] if manifest.posterior else []
+    return (found + [(str(name), str(digest)) for name, digest in org_files.items()]
+            + posterior)
