@@ -340,6 +340,8 @@ def calibrate(
                f"band; p-value {check.p_value:.2f}")
     typer.echo(f"{calibration.runs:,} runs in {calibration.manifest.wall_seconds or 0.0:.1f} s; "
                f"calibrated scenario: {done.files['calibrated']}; report: {out / 'report.html'}")
+    typer.echo(f"next: orglearn compare {done.files['calibrated']} --posterior "
+               f"{done.files['posterior']}")
 
 
 def _check_executor(executor: str, scheduler: str | None) -> None:

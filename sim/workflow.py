@@ -175,6 +175,9 @@ def report_folder(folder: Path) -> dict[str, Path]:
         sim.experiments.folders.ResultsFolderError: If another process is writing it.
     """
     manifest = read_manifest(folder)
+    if manifest.command == "calibrate":
+        raise ManifestError(f"{folder}: a calibration's folder; orglearn calibrate writes its "
+                            "report (run the same command again to rewrite it)")
     for name in ("runs.parquet", "timeseries.parquet"):
         if not (folder / name).is_file():
             raise ManifestError(f"{folder}: no {name}; give a folder whose compare or sweep "

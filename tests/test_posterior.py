@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.config.experiment_file import load_experiment
 from sim.config.scenario import load_scenario
+from sim.errors import ParameterError
 from sim.experiments.design import Experiment
 from sim.experiments.posterior import PosteriorError, read_posterior
 
@@ -74,3 +77,35 @@ def test_compare_with_a_missing_posterior_exits_2_and_writes_nothing(tmp_path):
                            str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "nope.csv" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+
+
+def experiment_file(tmp_path: Path, posterior: Path, axis: str) -> Path:
+    shutil.copy(ROOT / "scenarios" / "default.toml", tmp_path / "default.toml")
+    path = tmp_path / "sweep.toml"
+    path.write_text(f'''[experiment]
+name = "drawn"
+description = "A grid whose replications draw from a posterior."
+scenario = "default.toml"
+design = "grid"
+replications = 6
+seed = 3
+posterior = "{posterior.name}"
+
+[levers]
+strategies = ["small_groups_first", "org_wide_first"]
+
+[uncertainties]
+"{axis}" = [0.05, 0.2]
+''', encoding="utf-8")
+    return path
+
+
+def test_a_sweep_draws_the_same_values_for_a_replication_in_every_context(tmp_path):
+    posterior = posterior_file(tmp_path, [(0.2, 0.01, 1.0), (0.5, 0.05, 1.0), (0.3, 0.02, 2.0)])
+    experiment = load_experiment(experiment_file(tmp_path, posterior, "org.cross_division_share"))
+    drawn: dict[int, set] = {}
+    for task in experiment.tasks():
+        drawn.setdefault(task.replication, set()).add(tuple(task.values[k] for k in KEYS))
+    assert len(experiment.contexts()) == 2 and all(len(d) == 1 for d in drawn.values())
+    with pytest.raises(ParameterError, match="participation.word_of_mouth"):
+        load_experiment(experiment_file(tmp_path, posterior, KEYS[0]))

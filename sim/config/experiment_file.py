@@ -54,6 +54,7 @@ from sim.experiments.design import (
     context_count,
     default_contrast,
 )
+from sim.experiments.posterior import Posterior, read_posterior
 from sim.experiments.results import file_digest
 from sim.org.chart import chart_files
 from sim.validation import CHECKS
@@ -151,6 +152,11 @@ KEYS: tuple[Key, ...] = (
     Key("experiment", "replications", "int", "Runs per context and policy, each with its own "
         "seed.", 10, required=True, low=1),
     Key("experiment", "seed", "int", "The root seed of every run's seed.", 2026, required=True),
+    Key("experiment", "posterior", "text", "A calibration's posterior.csv, relative to the "
+        "experiment file: each replication draws the fitted parameters from it, the same draw "
+        "for every policy and context (for instance "
+        "\"../results/calibrate-client-example/posterior.csv\"; empty: none).", "",
+        default=""),
     Key("experiment", "steps", "param", "Weeks per run.", 104, param="run.steps",
         default=Depends("the scenario's run.steps", lambda r: None)),
     Key("experiment", "kpis", "names", "The run KPIs the report judges.",
@@ -246,6 +252,8 @@ def _valid(key: Key, value: Any, read: Mapping[str, Any]) -> bool:
             return (len(value) == 2 and all(isinstance(v, str) and v in names for v in value)
                     and value[0] != value[1])
         return isinstance(value, str) and value in names and value != read["reference"]
+    if key.kind == "text" and key.default == "" and isinstance(value, str):
+        return True  # an optional text whose default is empty may be left empty
     if not isinstance(value, str) or not value.strip():
         return False
     if key.kind == "name":
@@ -523,7 +531,31 @@ def load_experiment(path: str | Path) -> Experiment:
                             read["reference"], digest,
                             read["shared_seeds"] or read["design"] == "robustness",
                             contrast=_contrast(read), checks=read["checks"])
+    posterior = _posterior(source, path, read, uncertainties, tables)
+    if posterior is not None:
+        experiment = replace(experiment, posterior=posterior,
+                             digest=hashlib.sha256((digest + posterior.sha256).encode())
+                             .hexdigest(), notes=(*experiment.notes, posterior.note()))
     return replace(experiment, largest_run=_largest_run(source, experiment, tables))
+
+
+def _posterior(source: str, path: Path, read: Mapping[str, Any],
+               uncertainties: tuple[Uncertainty, ...], tables: dict[str, str]) -> Posterior | None:
+    """The posterior sample ``experiment.posterior`` names, checked against the design."""
+    if not read["posterior"]:
+        return None
+    try:
+        posterior = read_posterior(path.parent / read["posterior"])
+    except ScenarioError as error:
+        raise ScenarioError(f"{source}: experiment.posterior = {read['posterior']!r} cannot be "
+                            f"used: {error}") from None
+    varied = {u.key for u in uncertainties} | set(tables)
+    both = [key for key in posterior.keys if key in varied]
+    if both:
+        raise ParameterError(source, f"{tables.get(both[0], 'uncertainties')}.{both[0]}",
+                             "(set)", "allowed: not set or varied when experiment.posterior "
+                             "draws it")
+    return posterior
 
 
 __doc__ = (f"{__doc__}\nThe format, every key with an example (a valid file)::\n\n"
