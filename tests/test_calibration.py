@@ -188,3 +188,21 @@ def test_a_parameter_without_a_range_or_not_real_is_refused(tmp_path):
                     cwd=tmp_path)
     assert done.returncode == 2 and "real-valued" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_a_calibration_on_dask_gives_the_bytes_of_one_in_this_process(tmp_path):
+    pytest.importorskip("distributed")
+    data = observations(tmp_path, {"participation.awareness_rate": 0.04}, 3, range(4, 17, 4))
+    common = ["calibrate", str(DEFAULT), "--observed", str(data), "--params",
+              "participation.awareness_rate=0:0.1", *(x for s in SMALL for x in ("--set", s)),
+              "--budget", "60", "--generations", "2", "--predictive", "4"]
+    serial = orglearn(*common, "--workers", "1", "--out", str(tmp_path / "serial"),
+                      cwd=tmp_path)
+    dask = orglearn(*common, "--executor", "dask", "--workers", "2", "--out",
+                    str(tmp_path / "dask"), cwd=tmp_path)
+    assert serial.returncode == 0 and dask.returncode == 0, dask.stderr
+    for name in ("posterior.csv", "generations.csv", "fit.csv", "runs.parquet",
+                 "timeseries.parquet", "calibrated.toml"):
+        assert (tmp_path / "dask" / name).read_bytes() == (
+            tmp_path / "serial" / name).read_bytes(), name

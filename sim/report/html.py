@@ -201,7 +201,10 @@ def _facts(manifest: Manifest) -> list[tuple[str, str]]:
         ("experiment", manifest.name),
         ("command", manifest.command),
         ("design", manifest.design),
-        ("runs", f"{manifest.runs:,} ({manifest.replications} replications, root seed "
+        ("runs", f"{manifest.runs:,} ({manifest.replications} generations of "
+                 f"{manifest.samples:,} and the posterior predictive runs, root seed "
+                 f"{manifest.root_seed})" if manifest.command == "calibrate" else
+                 f"{manifest.runs:,} ({manifest.replications} replications, root seed "
                  f"{manifest.root_seed})"),
         ("weeks per run", manifest.steps),
         ("versions", ", ".join(f"{k} {v}" for k, v in versions.items())),

@@ -40,3 +40,24 @@ def test_the_html_report_opens_offline_with_its_verdict_tornado_and_digests(page
     assert errors == []
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
     assert [u for u in requests if u.startswith("file:")] == [(FOLDER / "report.html").as_uri()]
+
+
+def test_the_calibration_report_opens_offline_with_its_posterior_fit_and_digests(page: Page):
+    folder = ROOT / "results" / "calibrate-client-example"
+    errors, requests = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((folder / "report.html").as_uri())
+    expect(page.get_by_role("heading", name="Posterior", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Awareness rate", exact=True)).to_be_visible()
+    expect(page.get_by_text("the data hardly constrain word of mouth")).to_be_visible()
+    for alt in ("Posterior against prior", "Observed against the calibrated model"):
+        figure = page.locator(f'img[alt="{alt}"]')
+        assert figure.evaluate("img => img.naturalWidth") > 300
+    manifest = json.loads((folder / "manifest.json").read_text())
+    expect(page.get_by_text(manifest["experiment_file"]["sha256"])).to_be_visible()  # observed
+    expect(page.get_by_text(manifest["scenario"]["sha256"])).to_be_visible()
+    page.wait_for_timeout(300)
+    assert errors == []
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
