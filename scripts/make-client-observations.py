@@ -1,4 +1,4 @@
-"""Write scenarios/client-example/observed.csv: the fictitious client's pilot, as it would report it.
+"""Write scenarios/client-example/observed.csv: the fictitious client's pilot, as it reports it.
 
 The example client ran small pilot groups for 26 weeks. Its collaboration platform counts the
 people active in a community each week (``active_members``), and an awareness survey of 150
@@ -27,6 +27,7 @@ SURVEY_WEEKS, RESPONDENTS, WEEKS, SEED = (8, 17, 26), 150, 26, 4242
 
 
 def main() -> None:
+    """Run the pilot once and write what the platform and the surveys would have seen."""
     params = load_scenario(ROOT / "scenarios" / "client-example.toml", [
         "strategy.name=small_groups_first", f"run.steps={WEEKS}",
         *(f"{k}={v}" for k, v in TRUTH.items())], seed=SEED)

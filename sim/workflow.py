@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -123,21 +124,25 @@ def calibrate(params: Params, observed_file: Path, out: Path, *,
     from sim.calibration.run import calibrate as run_calibration
     from sim.calibration.run import prior_of
     from sim.config.calibrated import write_calibrated
-    from sim.config.fit import organisation
+    from sim.config.fit import division_names, organisation
     from sim.report.calibration import check_fit, write_calibration
 
-    employees = organisation(params).n
-    observed = read_observed(observed_file, steps=params.run.steps, employees=employees)
+    org = organisation(params)
+    employees, names = org.n, division_names(params)
+    sizes = [int(k) for k in np.bincount(org.division, minlength=len(names))]
+    observed = read_observed(observed_file, steps=params.run.steps, employees=employees,
+                             divisions=names)
     prior = prior_of([u.key for u in ranges], {u.key: (u.low, u.high) for u in ranges},
                      "--params")
     check_runs("orglearn calibrate", "--budget", settings.budget, settings.budget
                + settings.predictive, f"{settings.budget:,} runs and {settings.predictive} "
                "posterior predictive runs", steps=observed.last_week())
     calibration = run_calibration(params, observed, prior, out, settings=settings,
-                                  employees=employees, scenario_file=scenario_file,
+                                  employees=employees, division_names=names,
+                                  division_sizes=sizes, scenario_file=scenario_file,
                                   workers=workers, executor=executor, scheduler=scheduler,
                                   resume=resume, force=force, show_progress=show_progress)
-    distance = Distance(observed, employees)
+    distance = Distance(observed, employees, names, sizes)
     files = write_calibration(calibration, observed, params, distance, out)
     files["calibrated"] = write_calibrated(calibration, params, observed, out)
     return Calibrated(calibration, check_fit(calibration, observed, distance), files)

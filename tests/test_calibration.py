@@ -206,3 +206,29 @@ def test_a_calibration_on_dask_gives_the_bytes_of_one_in_this_process(tmp_path):
                  "timeseries.parquet", "calibrated.toml"):
         assert (tmp_path / "dask" / name).read_bytes() == (
             tmp_path / "serial" / name).read_bytes(), name
+
+
+def test_per_division_observations_are_fitted_to_each_division_s_own_series(tmp_path):
+    truth = {"participation.awareness_rate": 0.05, "run.division_series": True}
+    params = load_scenario(DEFAULT, [*SMALL, "run.steps=16",
+                                     *(f"{k}={v}" for k, v in truth.items())], seed=21)
+    series = LearningModel(params).run().timeseries()
+    assert series["aware_share_div_0"].shape == series["aware_share"].shape
+    lines = ["week,division,aware_share"] + [
+        f"{w},{d + 1},{series[f'aware_share_div_{d}'][w]:.3f}" for w in (4, 8, 12, 16)
+        for d in (0, 2)]
+    path = tmp_path / "observed.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    base = load_scenario(DEFAULT, SMALL)
+    observed = read_observed(path, steps=base.run.steps, employees=150,
+                             divisions=("1", "2", "3"))
+    assert list(observed.divisions) == ["1", "3"] and observed.count() == 8
+    result = calibrate(base, observed, prior_of(["participation.awareness_rate"],
+                                                {"participation.awareness_rate": (0, 0.2)},
+                                                "test"), tmp_path / "out",
+                       settings=Settings(budget=90, generations=3, predictive=4),
+                       employees=150, division_names=("1", "2", "3"),
+                       division_sizes=(50, 50, 50))
+    (low, high), = abc.intervals(result.posterior, 0.9)
+    assert low <= 0.05 <= high and result.posterior.sd()[0] < 0.6 * result.prior.sd[0]
+    assert set(result.predictive[0]) == {("1", "aware_share"), ("3", "aware_share")}

@@ -156,10 +156,6 @@ BAD = {
     "only one value": ("week,aware_share,error_rate\n1,0.2,\n2,,\n", {},
                        "1 observed value(s) (line 2: aware_share = '0.2') is not allowed; "
                        "allowed: at least 2 observed values"),
-    "a division column": ("week,Department,aware_share\n1,Sales,0.2\n2,Ops,0.3\n", {},
-                          "line 2: division = 'Sales' is not allowed; allowed: whole-"
-                          "organisation values, one row per week: per-division observations are "
-                          "not supported yet (remove or rename the division column)"),
     "a team column": ("week,team,aware_share\n1,T1,0.2\n2,T2,0.3\n", {},
                       "line 2: team = 'T1' is not allowed"),
     "two columns for one observable": ("week,aware,awareness\n1,0.2,0.2\n2,0.3,0.3\n", {},
@@ -181,11 +177,32 @@ def test_a_bad_file_is_refused_in_one_line_naming_file_line_and_value(tmp_path, 
     assert "optionally" not in message or "division" not in message  # never offered
 
 
-def test_a_division_column_is_refused_whatever_its_name_even_when_empty(tmp_path):
-    path = put(tmp_path, "observed.csv", "week,Business Unit,aware_share\n1,,0.2\n2,,0.3\n")
-    message = refused(path)
-    assert "line 2: division = '' is not allowed" in message
-    assert "per-division observations are not supported yet" in message
+def test_each_division_is_a_series_of_its_own_beside_the_whole_organisation(tmp_path):
+    path = put(tmp_path, "observed.csv", "week,Department,aware_share,active_members\n"
+               "4,,0.3,\n4,sales,0.5,12\n8,Sales,0.6,15\n4,Ops,0.1,3\n8,,0.4,\n")
+    observed = read_observed(path, divisions=("Ops", "Sales"))
+    assert observed.weeks.tolist() == [4, 8] and observed.values["aware_share"].tolist() == [
+        0.3, 0.4]
+    assert list(observed.divisions) == ["Ops", "Sales"]  # the organisation's order, its names
+    sales = observed.divisions["Sales"]
+    assert sales.weeks.tolist() == [4, 8] and sales.values["active_members"].tolist() == [12, 15]
+    assert observed.count() == 2 + 4 + 2 and observed.last_week() == 8
+    assert [name for name, _ in observed.groups()] == [None, "Ops", "Sales"]
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("week,division,aware_share\n4,Salse,0.2\n8,Sales,0.3\n",
+     "line 2: division = 'Salse' is not allowed; allowed: one of the organisation's divisions "
+     "(Ops, Sales), or empty for the whole organisation"),
+    ("week,division,error_rate\n4,Sales,0.2\n8,,0.3\n", "line 2: error_rate = '0.2'"),
+    ("week,division,aware_share\n4,Sales,0.2\n4,Sales,0.3\n", "line 3: week = '4'"),
+    ("week,team,aware_share\n4,A,0.2\n8,A,0.3\n", "per-team observations are not supported"),
+])
+def test_a_bad_division_row_is_refused_in_one_line(tmp_path, text, fragment):
+    path = put(tmp_path, "observed.csv", text)
+    with pytest.raises(ScenarioError) as caught:
+        read_observed(path, divisions=("Ops", "Sales"))
+    assert fragment in str(caught.value) and "\n" not in str(caught.value)
 
 
 def test_weeks_not_surveyed_leave_sample_size_empty(tmp_path):

@@ -19,10 +19,14 @@ Columns:
   for a week whose values were measured rather than surveyed (platform counts beside survey
   waves), stored as 0.
 
+* ``division`` (optional): the division a row observes, one of the organisation's division
+  names (a chart's division labels; ``1`` to ``D`` for the synthetic organisation), or empty for
+  the whole organisation. Each division's rows are a series of their own (each week at most once
+  per division); ``error_rate`` is observed for the whole organisation only.
+
 A row without any observed value is skipped. The file needs at least two observed values in
-all. Per-division (or per-team) observations are not supported: a ``division`` or ``team``
-column is refused. Every error is one line naming the file, the line, the column, the value and
-what is allowed.
+all. Per-team observations are not supported: a ``team`` column is refused. Every error is one
+line naming the file, the line, the column, the value and what is allowed.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import hashlib
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -124,6 +128,9 @@ class Observed:
             or ``None`` without a ``sample_size`` column.
         notices: Things worth knowing about how the file was written (e.g. read as
             Windows-1252).
+        divisions: Each observed division's rows, by division name, as observations of their
+            own (in the organisation's division order); the fields above are then the rows
+            without a division (``weeks`` may be empty).
     """
 
     path: str
@@ -132,24 +139,33 @@ class Observed:
     values: dict[str, np.ndarray]
     sample_size: np.ndarray | None
     notices: tuple[str, ...] = ()
+    divisions: dict[str, Observed] = field(default_factory=dict)
+
+    def groups(self) -> list[tuple[str | None, Observed]]:
+        """``(division, observations)``: the whole organisation's (None), then each division's."""
+        whole = [(None, self)] if self.weeks.size else []
+        return whole + list(self.divisions.items())
 
     def last_week(self) -> int:
-        """The last observed week."""
-        return int(self.weeks[-1])
+        """The last observed week, whole organisation or division."""
+        return max(int(obs.weeks[-1]) for _, obs in self.groups())
 
     def count(self) -> int:
         """The number of observed values (non-empty cells of observable columns)."""
-        return int(sum(np.count_nonzero(~np.isnan(v)) for v in self.values.values()))
+        own = int(sum(np.count_nonzero(~np.isnan(v)) for v in self.values.values()))
+        return own + sum(obs.count() for obs in self.divisions.values())
 
 
-def read_observed(path: str | Path, *, steps: int | None = None,
-                  employees: int | None = None) -> Observed:
+def read_observed(path: str | Path, *, steps: int | None = None, employees: int | None = None,
+                  divisions: Sequence[str] | None = None) -> Observed:
     """Read and check an observed-data file.
 
     Args:
         path: The file.
         steps: Weeks the scenario simulates; later weeks are refused.
         employees: People in the organisation; more active members or respondents are refused.
+        divisions: The organisation's division names, for a ``division`` column (any name is
+            taken without them).
 
     Returns:
         The observations, sorted by week.
@@ -162,23 +178,65 @@ def read_observed(path: str | Path, *, steps: int | None = None,
     """
     path = str(path)
     export = _export(path)
-    _refuse_groups(export)
+    _refuse_teams(export)
     columns = [name for name in OBSERVABLES if name in export.present]
     if not columns:
         raise _error(f"{path}: no column of observed values; allowed: a week column and at least "
                      f"one of {', '.join(OBSERVABLES)} (or other names, e.g. "
                      f"{_alias_examples()})")
     rows = [(line, row) for line, row in export.rows if any(row[c] for c in columns)]
+    _enough(path, rows, {c: np.array([math.nan if not row[c] else 0.0 for _, row in rows])
+                         for c in columns})
+    grouped = _by_division(path, rows, divisions) if "division" in export.present else {
+        None: rows}
+    parsed = {name: _parse(path, group, columns, export, steps, employees)
+              for name, group in grouped.items()}
+    whole = parsed.pop(None, None) or _parse(path, [], columns, export, steps, employees)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return Observed(path, digest, *whole, export.format.notices,
+                    {name: Observed(path, digest, *parts) for name, parts in parsed.items()})
+
+
+def _parse(path: str, rows: Sequence[tuple[int, dict[str, str]]], columns: list[str],
+           export: CsvExport, steps: int | None,
+           employees: int | None) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray | None]:
+    """One series' weeks, values and sample sizes, sorted by week."""
     decimal_comma = export.format.delimiter != ","
     weeks = _weeks(path, rows, steps)
     values = {c: _values(path, rows, OBSERVABLES[c], employees, decimal_comma) for c in columns}
     sizes = (_sample_sizes(path, rows, employees)
              if "sample_size" in export.present else None)
-    _enough(path, rows, values)
     order = np.argsort(weeks, kind="stable")
-    return Observed(path, hashlib.sha256(Path(path).read_bytes()).hexdigest(), weeks[order],
-                    {c: v[order] for c, v in values.items()},
-                    None if sizes is None else sizes[order], export.format.notices)
+    return (weeks[order], {c: v[order] for c, v in values.items()},
+            None if sizes is None else sizes[order])
+
+
+def _by_division(path: str, rows: Sequence[tuple[int, dict[str, str]]],
+                 divisions: Sequence[str] | None) -> dict[str | None, list]:
+    """The rows by division name (None: the whole organisation), in division order.
+
+    Raises:
+        ObservedError: For a division the organisation does not have, or an error rate given
+            for a division.
+    """
+    known = {name.casefold(): name for name in divisions} if divisions is not None else None
+    grouped: dict[str | None, list] = {}
+    for line, row in rows:
+        label = row["division"] or None
+        if label is not None and known is not None:
+            if label.casefold() not in known:
+                raise _bad(path, line, "division", row["division"],
+                           f"one of the organisation's divisions ({', '.join(divisions)}), or "
+                           "empty for the whole organisation")
+            label = known[label.casefold()]
+        if label is not None and row.get("error_rate"):
+            raise _bad(path, line, "error_rate", row["error_rate"],
+                       "an error rate of the whole organisation only (leave division empty "
+                       "on its rows)")
+        grouped.setdefault(label, []).append((line, row))
+    order = {name: i for i, name in enumerate(divisions or sorted(k for k in grouped if k))}
+    return dict(sorted(grouped.items(), key=lambda item: -1 if item[0] is None
+                       else order.get(item[0], len(order))))
 
 
 # --- the file -----------------------------------------------------------------------------------
@@ -211,15 +269,14 @@ def _export(path: str) -> CsvExport:
     raise _error(str(first)) from None
 
 
-def _refuse_groups(export: CsvExport) -> None:
-    """Refuse a division or team column, naming its first non-empty cell."""
-    for role, what in (("division", "per-division"), ("team", "per-team")):
-        if role not in export.present:
-            continue
-        line, row = next(((n, r) for n, r in export.rows if r[role]), export.rows[0])
-        raise _bad(export.path, line, role, row[role],
-                   f"whole-organisation values, one row per week: {what} observations are not "
-                   f"supported yet (remove or rename the {role} column)")
+def _refuse_teams(export: CsvExport) -> None:
+    """Refuse a team column, naming its first non-empty cell."""
+    if "team" not in export.present:
+        return
+    line, row = next(((n, r) for n, r in export.rows if r["team"]), export.rows[0])
+    raise _bad(export.path, line, "team", row["team"],
+               "whole-organisation or per-division values: per-team observations are not "
+               "supported yet (remove or rename the team column)")
 
 
 def _alias_examples() -> str:

@@ -17,7 +17,7 @@ import hashlib
 import json
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,7 +78,7 @@ class Calibration:
         prior: The priors.
         generations: Every generation; the last one is the posterior sample.
         predictive: The posterior predictive runs' simulated observables, one dict per draw
-            (``{observable: values at the observed weeks}``).
+            (``{(division or None, observable): values at the observed weeks}``).
         predictive_values: The parameter values of those draws (draws x keys).
         manifest: The results folder's manifest.
         resumed_runs: Runs found already stored.
@@ -126,7 +126,8 @@ def prior_of(keys: list[str], ranges: Mapping[str, tuple[float, float]], source:
 
 
 def calibrate(params: Params, observed: Observed, prior: abc.Prior, out: Path, *,
-              settings: Settings, employees: int, scenario_file: Path | None = None,
+              settings: Settings, employees: int, division_names: Sequence[str] = (),
+              division_sizes: Sequence[int] = (), scenario_file: Path | None = None,
               workers: int = 1, executor: str = "local", scheduler: str | None = None,
               resume: bool = False, force: bool = False, show_progress: bool | None = None,
               on_generation: Callable[[abc.Generation], None] | None = None) -> Calibration:
@@ -139,6 +140,8 @@ def calibrate(params: Params, observed: Observed, prior: abc.Prior, out: Path, *
         out: Results folder.
         settings: Budget, generations, tolerance quantile, seed and predictive draws.
         employees: People in the organisation (for counts of people).
+        division_names: The organisation's division names (for per-division observations).
+        division_sizes: People per division, in the same order.
         scenario_file: The scenario's file, for the manifest.
         workers: Local processes, or local Dask workers.
         executor: ``"local"`` or ``"dask"``.
@@ -149,10 +152,11 @@ def calibrate(params: Params, observed: Observed, prior: abc.Prior, out: Path, *
         on_generation: Called with each generation as it is done.
     """
     steps = observed.last_week()
-    base = params.replace({"run.steps": max(steps, 1)}, "calibration")
+    base = params.replace({"run.steps": max(steps, 1),
+                           "run.division_series": bool(observed.divisions)}, "calibration")
     digest = _digest(base, observed, prior, settings)
     name = f"calibrate-{base.scenario.name}"
-    distance = Distance(observed, employees)
+    distance = Distance(observed, employees, division_names, division_sizes)
     started = time.perf_counter()
     counts = {"runs": 0, "resumed": 0}
     with claim_results(out, command="calibrate", digest=digest, resume=resume, force=force):
@@ -273,7 +277,7 @@ def _manifest(base: Params, observed: Observed, prior: abc.Prior, settings: Sett
         timings_s={"wall": round(wall, 3), "mean_run": None},
         notes=[f"priors: {ranges}", f"budget {settings.budget} runs in "
                f"{settings.generations} generations; tolerance quantile {settings.quantile}",
-               f"observed: {observed.count()} values in {observed.weeks.size} weeks"])
+               f"observed: {observed.count()} values up to week {observed.last_week()}"])
 
 
 def _finite(x: float) -> float | None:

@@ -30,13 +30,22 @@ from sim.org.generator import Organisation
 from sim.org.summary import counted
 from sim.report.caveats import HIGH_START
 
-__all__ = ["built_lines", "check_hierarchy", "flat_text", "organisation", "reporting_lines",
-           "start_caveats", "strategies_without_hierarchy"]
+__all__ = ["built_lines", "check_hierarchy", "division_names", "flat_text", "organisation",
+           "reporting_lines", "start_caveats", "strategies_without_hierarchy"]
 
 
 def organisation(params: Params) -> Organisation:
     """The organisation a run of ``params`` starts from (its ``org`` stream, its seed)."""
     return build_organisation(params.org, Streams(int(params.run.seed))["org"])
+
+
+def division_names(params: Params) -> tuple[str, ...]:
+    """The divisions' names: a chart's division labels, else ``1`` to ``D`` (synthetic)."""
+    if params.org.chart:
+        from sim.org.chart import read_chart
+
+        return read_chart(params.org.chart).division_names
+    return tuple(str(d + 1) for d in range(params.org.divisions))
 
 
 def reporting_lines(params: Params) -> int:

@@ -21,8 +21,8 @@ import numpy as np
 
 from sim.engine.state import Engagement, State, Status
 
-__all__ = ["HEADLINE_KPIS", "KPIS", "RUN_KPIS", "UNIT_BOUNDS", "Kpi", "Recorder", "RunKpi",
-           "knowledge_scores", "measure", "run_summary"]
+__all__ = ["DIVISION_SERIES", "HEADLINE_KPIS", "KPIS", "RUN_KPIS", "UNIT_BOUNDS", "Kpi",
+           "Recorder", "RunKpi", "knowledge_scores", "measure", "run_summary"]
 
 _INF = float("inf")
 
@@ -127,15 +127,23 @@ def _share(mask: np.ndarray) -> float:
     return np.count_nonzero(mask) / mask.size if mask.size else float("nan")
 
 
-def measure(state: State, previous_silo: float = float("nan")) -> dict[str, float]:
+DIVISION_SERIES = ("aware_share", "participating_share", "voluntary_share",
+                   "contributing_share")
+"""The shares recorded per division as ``<kpi>_div_<d>`` when ``run.division_series`` is on."""
+
+
+def measure(state: State, previous_silo: float = float("nan"),
+            division_series: bool = False) -> dict[str, float]:
     """Measure every KPI on the current state.
 
     Args:
         state: Run state at the end of a step.
         previous_silo: Last week's silo index, carried over when no exchange happened.
+        division_series: Also measure :data:`DIVISION_SERIES` per division.
 
     Returns:
-        Mapping from KPI name to value, fixed KPIs first, then ``knowledge_div_<d>``.
+        Mapping from KPI name to value, fixed KPIs first, then ``knowledge_div_<d>`` (and with
+        ``division_series``, ``<kpi>_div_<d>`` per share of :data:`DIVISION_SERIES`).
     """
     e, c, world, week = state.employees, state.communities, state.world, state.week
     n, m = e.beliefs.shape
@@ -185,6 +193,15 @@ def measure(state: State, previous_silo: float = float("nan")) -> dict[str, floa
             values[f"knowledge_{name}_learners"] = (float(knowledge[group].mean())
                                                    if group.any() else float("nan"))
     values.update({f"knowledge_div_{d}": float(k) for d, k in enumerate(by_division)})
+    if division_series:
+        sizes = np.maximum(np.bincount(e.division, minlength=n_div), 1)
+        members = {"aware_share": e.engagement >= Engagement.AWARE,
+                   "participating_share": e.engagement >= Engagement.LURKER,
+                   "voluntary_share": voluntary,
+                   "contributing_share": e.engagement >= Engagement.CONTRIBUTOR}
+        for name in DIVISION_SERIES:
+            shares = np.bincount(e.division, weights=members[name], minlength=n_div) / sizes
+            values.update({f"{name}_div_{d}": float(v) for d, v in enumerate(shares)})
     return values
 
 
@@ -199,11 +216,12 @@ class Recorder:
     """
 
     rows: list[dict[str, float]] = field(default_factory=list)
+    division_series: bool = False
 
     def record(self, state: State) -> dict[str, float]:
         """Measure the state and append the row; return it."""
         previous = self.rows[-1]["silo_index"] if self.rows else float("nan")
-        row = measure(state, previous)
+        row = measure(state, previous, self.division_series)
         self.rows.append(row)
         return row
 

@@ -90,7 +90,7 @@ class LearningModel(mesa.Model):
         self.communities: dict[int, Community] = {}
         self._seed_unofficial_groups()
         communities.refresh_status(self.state, params)
-        self.recorder = Recorder()
+        self.recorder = Recorder(division_series=self.params.run.division_series)
         self.recorder.record(self.state)
 
     @property

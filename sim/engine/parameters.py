@@ -42,6 +42,9 @@ MODEL: tuple[Param, ...] = (
     P("run", "steps", 104, "Number of weeks to simulate.", unit="weeks", low=1, high=5200),
     P("run", "seed", 1, "Root seed; every random stream of a run is derived from it.",
       unit="", low=0, high=2**63 - 1),
+    P("run", "division_series", False, "Also record each division's aware, participating, "
+      "voluntary and contributing shares every week (columns <kpi>_div_<d>, beside "
+      "knowledge_div_<d>); a calibration to per-division observations turns it on."),
     # --- org: a client's organisation chart, or the synthetic organisation ----------------------
     P("org", "chart", "", "Employees CSV of a real organisation (columns id, manager_id, "
       "division, optional team), relative to the scenario file; empty builds the synthetic "

@@ -88,6 +88,8 @@ class Chart:
         index: Employee id -> index, to read collaboration ties (kept in memory only).
         team_column: Whether teams came from a ``team`` column.
         format: How the file was written (encoding, delimiter, notices).
+        division_names: The division column's labels; division ``d`` is the ``d``-th in
+            sorted order.
     """
 
     division: np.ndarray
@@ -97,6 +99,7 @@ class Chart:
     index: Mapping[str, int]
     team_column: bool
     format: ExportFormat | None = None
+    division_names: tuple[str, ...] = ()
 
     @property
     def n(self) -> int:
@@ -197,7 +200,8 @@ def _read_chart(path: str, _mtime: int, _size: int) -> Chart:
                          "a loop; allowed: a hierarchy in which every chain of managers ends "
                          "with someone who has none")
     ids = [row["id"] for _, row in rows]
-    code = {label: i for i, label in enumerate(sorted({row["division"] for _, row in rows}))}
+    labels = tuple(sorted({row["division"] for _, row in rows}))
+    code = {label: i for i, label in enumerate(labels)}
     division = np.array([code[row["division"]] for _, row in rows], dtype=np.int64)
     order = _hierarchy_order(ids, division, manager, depth)
     new = np.empty(len(rows), dtype=np.int64)
@@ -211,7 +215,7 @@ def _read_chart(path: str, _mtime: int, _size: int) -> Chart:
         team = np.where(manager_new >= 0, manager_new, np.arange(len(rows)))
     index = {ids[i]: int(new[i]) for i in range(len(rows))}
     return Chart(division[order], manager_new, team, depth[order], index, has_team,
-                 export.format)
+                 export.format, labels)
 
 
 def read_collaboration(path: str | Path, chart: Chart, *, weight: str = "auto",

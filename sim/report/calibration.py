@@ -33,7 +33,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.calibration import abc
-from sim.calibration.distance import Distance
+from sim.calibration.distance import Distance, Key
 from sim.calibration.observed import OBSERVABLES, Observed
 from sim.calibration.run import Calibration, as_record
 from sim.engine.params import Params
@@ -60,47 +60,48 @@ class Check:
         inside: Observed values inside the predictive band.
         total: Observed values.
         p_value: The posterior predictive p-value of the distance (NaN without draws).
-        low: Per observable, the band's lower edge at the observed weeks.
-        median: Per observable, the predictive median.
-        high: Per observable, the band's upper edge.
+        low: Per series (:data:`~sim.calibration.distance.Key`), the band's lower edge at the
+            observed weeks.
+        median: Per series, the predictive median.
+        high: Per series, the band's upper edge.
     """
 
-    def __init__(self, observed: Observed, predictive: Sequence[Mapping[str, np.ndarray]],
+    def __init__(self, predictive: Sequence[Mapping[Key, np.ndarray]],
                  distance: Distance) -> None:
         tail = (1 - BAND) / 2
         self.low, self.median, self.high = {}, {}, {}
         inside = total = 0
-        for name, values in observed.values.items():
-            runs = np.array([p[name] for p in predictive])
-            self.low[name], self.median[name], self.high[name] = np.quantile(
+        for key, (_, values) in distance.series.items():
+            runs = np.array([p[key] for p in predictive])
+            self.low[key], self.median[key], self.high[key] = np.quantile(
                 runs, [tail, 0.5, 1 - tail], axis=0)
             seen = ~np.isnan(values)
-            inside += int(np.sum((values >= self.low[name]) & (values <= self.high[name])
+            inside += int(np.sum((values >= self.low[key]) & (values <= self.high[key])
                                  & seen))
             total += int(seen.sum())
         self.inside, self.total = inside, total
-        self.p_value = _p_value(observed, predictive, distance)
+        self.p_value = _p_value(predictive, distance)
 
 
-def _p_value(observed: Observed, predictive: Sequence[Mapping[str, np.ndarray]],
-             distance: Distance) -> float:
+def _p_value(predictive: Sequence[Mapping[Key, np.ndarray]], distance: Distance) -> float:
     """Share of predictive runs at least as far from the predictive mean as the observations."""
     if len(predictive) < 2:
         return float("nan")
-    centre = {name: np.mean([p[name] for p in predictive], axis=0) for name in observed.values}
+    centre = {key: np.mean([p[key] for p in predictive], axis=0) for key in distance.series}
 
-    def far(values: Mapping[str, np.ndarray]) -> float:
-        squares = [((values[n] - centre[n]) / distance.scales[n])[~np.isnan(observed.values[n])]
-                   ** 2 for n in observed.values]
+    def far(values: Mapping[Key, np.ndarray]) -> float:
+        squares = [((values[k] - centre[k]) / distance.scales[k])[~np.isnan(observed)] ** 2
+                   for k, (_, observed) in distance.series.items()]
         return float(np.sqrt(np.concatenate(squares).mean()))
 
-    seen = far(observed.values)
+    seen = far({key: observed for key, (_, observed) in distance.series.items()})
     return float(np.mean([far(p) >= seen for p in predictive]))
 
 
 def check_fit(calibration: Calibration, observed: Observed, distance: Distance) -> Check:
     """The posterior predictive check of a calibration's predictive runs."""
-    return Check(observed, calibration.predictive, distance)
+    del observed  # the distance holds its series
+    return Check(calibration.predictive, distance)
 
 
 def write_calibration(calibration: Calibration, observed: Observed, params: Params,
@@ -122,7 +123,7 @@ def write_calibration(calibration: Calibration, observed: Observed, params: Para
     check = check_fit(calibration, observed, distance)
     paths = {"posterior": _posterior_csv(calibration, out / "posterior.csv"),
              "generations": _generations_csv(calibration, out / "generations.csv"),
-             "fit": _fit_csv(observed, check, out / "fit.csv")}
+             "fit": _fit_csv(distance, check, out / "fit.csv")}
     record = out / "calibration.json"
     atomic_write(record, lambda p: p.write_text(json.dumps(as_record(calibration), indent=1),
                                                 encoding="utf-8"))
@@ -165,14 +166,15 @@ def _generations_csv(calibration: Calibration, path: Path) -> Path:
     return path
 
 
-def _fit_csv(observed: Observed, check: Check, path: Path) -> Path:
-    """Per observable and week: observed, and the predictive band's low, median and high."""
-    rows = [{"observable": name, "week": int(week), "observed": float(values[i]),
-             "predictive_low": float(check.low[name][i]),
-             "predictive_median": float(check.median[name][i]),
-             "predictive_high": float(check.high[name][i])}
-            for name, values in observed.values.items()
-            for i, week in enumerate(observed.weeks) if not np.isnan(values[i])]
+def _fit_csv(distance: Distance, check: Check, path: Path) -> Path:
+    """Per series and week: observed, and the predictive band's low, median and high."""
+    rows = [{"division": division or "", "observable": name, "week": int(week),
+             "observed": float(values[i]), "predictive_low": float(check.low[key][i]),
+             "predictive_median": float(check.median[key][i]),
+             "predictive_high": float(check.high[key][i])}
+            for key, (weeks, values) in distance.series.items()
+            for division, name in [key]
+            for i, week in enumerate(weeks) if not np.isnan(values[i])]
     atomic_write(path, lambda p: pacsv.write_csv(pa.Table.from_pylist(rows), p))
     return path
 
@@ -216,26 +218,32 @@ def draw_posterior(calibration: Calibration, labels: Mapping[str, str], path: Pa
 
 
 def draw_fit(observed: Observed, check: Check, distance: Distance, path: Path) -> Path:
-    """Per observable: the observed values (with their scale) against the predictive band."""
-    names = list(observed.values)
+    """Per series: the observed values (with their scale) against the predictive band."""
+    del observed  # the distance holds its series
+    keys = list(distance.series)
+    ncols = min(len(keys), 4)
+    nrows = -(-len(keys) // ncols)
     with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(4.6 * len(names), 3.4), dpi=110, layout="constrained")
+        fig = Figure(figsize=(4.4 * ncols, 3.2 * nrows + 0.4), dpi=110, layout="constrained")
         FigureCanvasAgg(fig)
-        axes = fig.subplots(1, len(names), squeeze=False)[0]
-        weeks = observed.weeks
-        for ax, name in zip(axes, names, strict=True):
+        axes = list(fig.subplots(nrows, ncols, squeeze=False).ravel())
+        for ax in axes[len(keys):]:
+            ax.set_visible(False)
+        for ax, key in zip(axes, keys, strict=False):
+            division, name = key
+            weeks, values = distance.series[key]
             info = OBSERVABLES[name]
             scale = 100.0 if info.kind == "share" else 1.0
-            ax.fill_between(weeks, scale * check.low[name], scale * check.high[name],
+            ax.fill_between(weeks, scale * check.low[key], scale * check.high[key],
                             color="#2c7fb8", alpha=0.25, linewidth=0,
                             label=f"{BAND:.0%} of posterior runs")
-            ax.plot(weeks, scale * check.median[name], color="#2c7fb8", linewidth=1.4,
+            ax.plot(weeks, scale * check.median[key], color="#2c7fb8", linewidth=1.4,
                     label="their median")
-            seen = ~np.isnan(observed.values[name])
-            ax.errorbar(weeks[seen], scale * observed.values[name][seen],
-                        yerr=scale * distance.scales[name][seen], fmt="o", color="black",
+            seen = ~np.isnan(values)
+            ax.errorbar(weeks[seen], scale * values[seen],
+                        yerr=scale * distance.scales[key][seen], fmt="o", color="black",
                         markersize=3.5, capsize=2, linewidth=0.8, label="observed")
-            ax.set_title(info.label, fontsize=9)
+            ax.set_title(info.label + (f" — {division}" if division else ""), fontsize=9)
             ax.set_xlabel("week")
             ax.set_ylabel("%" if info.kind == "share" else info.kind)
         axes[0].legend(fontsize=7, loc="best")
@@ -257,11 +265,14 @@ def _report(calibration: Calibration, observed: Observed, check: Check,
             for k, (key, lo, hi, (a, b)) in enumerate(zip(prior.keys, prior.low, prior.high,
                                                            intervals, strict=True))]
     manifest = calibration.manifest
+    names = dict.fromkeys(n for _, group in observed.groups() for n in group.values)
+    where = (f", for the whole organisation and {len(observed.divisions)} division(s) "
+             f"({', '.join(observed.divisions)})" if observed.divisions else "")
+    weeks = len({int(w) for _, group in observed.groups() for w in group.weeks})
     verdict = [f"Fitted {len(prior.keys)} parameter(s) of scenario "
                f"`{manifest.scenario.get('name')}` to {observed.count()} observed values "
-               f"({', '.join(OBSERVABLES[n].label.lower() for n in observed.values)}) in "
-               f"{observed.weeks.size} weeks of `{observed.path}`, with "
-               f"{calibration.runs:,} simulations."]
+               f"({', '.join(OBSERVABLES[n].label.lower() for n in names)}{where}) in "
+               f"{weeks} weeks of `{observed.path}`, with {calibration.runs:,} simulations."]
     size = abc.effective_size(last.weights)
     if size < FEW_DRAWS:
         budget = manifest.samples * manifest.replications  # population x generations

@@ -140,7 +140,8 @@ def organisation_in_numbers(manifest: Manifest) -> list[tuple[str, str]]:
               for section, names in (manifest.parameters or {}).items()
               for name, value in names.items()}
     try:
-        params = Params(values)
+        # A manifest written before a parameter existed lacks it: the schema default fills in.
+        params = Params({**Params().values, **values})
         org = build_organisation(params.org,
                                  Streams(derive_seed(manifest.root_seed, 0, 0))["org"])
     except Exception:  # noqa: BLE001 - a report is written whatever the organisation's files
