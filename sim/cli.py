@@ -334,10 +334,19 @@ def calibrate(
                                scenario_file=scenario, resume=resume, force=force)
     calibration, check = done.calibration, done.check
     last = calibration.posterior
-    for key, mean, sd in zip(calibration.prior.keys, last.mean(), last.sd(), strict=True):
-        typer.echo(f"- {key}: posterior mean {mean:.4g} (sd {sd:.2g})")
+    from sim.report.calibration import UNIDENTIFIED
+
+    for key, mean, sd, prior_sd in zip(calibration.prior.keys, last.mean(), last.sd(),
+                                       calibration.prior.sd, strict=True):
+        typer.echo(f"- {key}: posterior mean {mean:.4g} (sd {sd:.2g})"
+                   + (f"; not identified by the data (sd {sd / prior_sd:.0%} of the prior's)"
+                      if sd / prior_sd > UNIDENTIFIED else ""))
     typer.echo(f"fit: {check.inside} of {check.total} observed values inside the posterior "
                f"band; p-value {check.p_value:.2f}")
+    if check.p_value < 0.05:
+        _warn("the model does not produce series like the observed ones at any fitted value "
+              "(posterior predictive p-value below 0.05): check the scenario, its strategy and "
+              "the observed file before using the fit")
     typer.echo(f"{calibration.runs:,} runs in {calibration.manifest.wall_seconds or 0.0:.1f} s; "
                f"calibrated scenario: {done.files['calibrated']}; report: {out / 'report.html'}")
     typer.echo(f"next: orglearn compare {done.files['calibrated']} --posterior "
