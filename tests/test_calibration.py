@@ -232,3 +232,8 @@ def test_per_division_observations_are_fitted_to_each_division_s_own_series(tmp_
     (low, high), = abc.intervals(result.posterior, 0.9)
     assert low <= 0.05 <= high and result.posterior.sd()[0] < 0.6 * result.prior.sd[0]
     assert set(result.predictive[0]) == {("1", "aware_share"), ("3", "aware_share")}
+
+
+def test_report_on_a_calibration_folder_says_which_command_writes_it(tmp_path):
+    done = orglearn("report", str(ROOT / "results" / "calibrate-client-example"), cwd=tmp_path)
+    assert done.returncode == 2 and "orglearn calibrate writes its report" in done.stderr
