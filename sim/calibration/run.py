@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sim.calibration import abc
-from sim.calibration.distance import Distance
+from sim.calibration.distance import Distance, Key
 from sim.calibration.observed import Observed
 from sim.engine.params import Params, lookup
 from sim.engine.rng import derive_seed
@@ -164,17 +164,15 @@ def calibrate(params: Params, observed: Observed, prior: abc.Prior, out: Path, *
         store.open(name, digest, str(scenario_file or ""), "calibrate")
         with executor_session(executor, workers, scheduler) as session:
 
-            def simulate(context: int, values: np.ndarray) -> list[dict[str, np.ndarray]]:
+            def simulate(context: int, values: np.ndarray) -> list[dict[Key, np.ndarray]]:
+                """Each value's run (stored, or run now): its observed series' values."""
                 tasks = [_task(name, base, prior, context, i, row, settings.seed)
                          for i, row in enumerate(values)]
                 _run(session, store, tasks, prior.keys, counts, show_progress)
                 return [distance.simulated(s) for s in _series(store, tasks)]
 
             def distance_of(generation: int, values: np.ndarray) -> np.ndarray:
-                tasks = [_task(name, base, prior, generation, i, row, settings.seed)
-                         for i, row in enumerate(values)]
-                _run(session, store, tasks, prior.keys, counts, show_progress)
-                return np.array([distance(s) for s in _series(store, tasks)])
+                return np.array([distance.of(s) for s in simulate(generation, values)])
 
             generations = abc.sample(prior, distance_of, population=settings.population,
                                      generations=settings.generations, seed=settings.seed,
