@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -26,6 +27,10 @@ from sim.experiments.manifest import Manifest, ManifestError, read_manifest
 from sim.experiments.pipeline import Outcome, run_experiment
 from sim.report.folder import write_report
 from sim.validation import run_checks, write_validation
+
+if TYPE_CHECKING:
+    from sim.calibration.run import Calibration, Settings
+    from sim.report.calibration import Check
 
 __all__ = ["Calibrated", "Reproduction", "calibrate", "compare", "finish", "report_folder",
            "reproduce", "robustness", "run"]
@@ -93,13 +98,13 @@ def robustness(params: Params, contrast: tuple[str, str], replications: int, out
 class Calibrated:
     """A finished calibration: what was found, the check of its fit, and the files written."""
 
-    calibration: object
-    check: object
+    calibration: Calibration
+    check: Check
     files: dict[str, Path]
 
 
 def calibrate(params: Params, observed_file: Path, out: Path, *,
-              ranges: tuple[Uncertainty, ...], settings: object, workers: int = 1,
+              ranges: tuple[Uncertainty, ...], settings: Settings, workers: int = 1,
               executor: str = "local", scheduler: str | None = None,
               scenario_file: Path | None = None, show_progress: bool | None = None,
               resume: bool = False, force: bool = False) -> Calibrated:
@@ -143,9 +148,9 @@ def calibrate(params: Params, observed_file: Path, out: Path, *,
                                   workers=workers, executor=executor, scheduler=scheduler,
                                   resume=resume, force=force, show_progress=show_progress)
     distance = Distance(observed, employees, names, sizes)
-    files = write_calibration(calibration, observed, params, distance, out)
+    files = write_calibration(calibration, observed, distance, out)
     files["calibrated"] = write_calibrated(calibration, params, observed, out)
-    return Calibrated(calibration, check_fit(calibration, observed, distance), files)
+    return Calibrated(calibration, check_fit(calibration, distance), files)
 
 
 def run(experiment: Experiment, out: Path, *, workers: int = 1, executor: str = "local",

@@ -36,7 +36,6 @@ from sim.calibration import abc
 from sim.calibration.distance import Distance, Key
 from sim.calibration.observed import OBSERVABLES, Observed
 from sim.calibration.run import Calibration, as_record
-from sim.engine.params import Params
 from sim.experiments.results import atomic_write
 from sim.report.figures import STYLE, save_png
 from sim.report.formats import format_level, markdown_table
@@ -98,20 +97,18 @@ def _p_value(predictive: Sequence[Mapping[Key, np.ndarray]], distance: Distance)
     return float(np.mean([far(p) >= seen for p in predictive]))
 
 
-def check_fit(calibration: Calibration, observed: Observed, distance: Distance) -> Check:
+def check_fit(calibration: Calibration, distance: Distance) -> Check:
     """The posterior predictive check of a calibration's predictive runs."""
-    del observed  # the distance holds its series
     return Check(calibration.predictive, distance)
 
 
-def write_calibration(calibration: Calibration, observed: Observed, params: Params,
-                      distance: Distance, out: Path) -> dict[str, Path]:
+def write_calibration(calibration: Calibration, observed: Observed, distance: Distance,
+                      out: Path) -> dict[str, Path]:
     """Write a calibration's tables, figures, calibrated scenario and report into ``out``.
 
     Args:
         calibration: What :func:`sim.calibration.run.calibrate` returned.
         observed: The observations it was fitted to.
-        params: The scenario as given (its own number of weeks).
         distance: The distance it used (for the scales of the check).
         out: The results folder.
 
@@ -120,7 +117,7 @@ def write_calibration(calibration: Calibration, observed: Observed, params: Para
     """
     keys = list(calibration.prior.keys)
     labels = dict(zip(keys, parameter_labels(keys), strict=True))
-    check = check_fit(calibration, observed, distance)
+    check = check_fit(calibration, distance)
     paths = {"posterior": _posterior_csv(calibration, out / "posterior.csv"),
              "generations": _generations_csv(calibration, out / "generations.csv"),
              "fit": _fit_csv(distance, check, out / "fit.csv")}
@@ -131,7 +128,7 @@ def write_calibration(calibration: Calibration, observed: Observed, params: Para
     (out / "figures").mkdir(parents=True, exist_ok=True)
     paths["posterior_figure"] = draw_posterior(calibration, labels,
                                                out / "figures" / "posterior.png")
-    paths["fit_figure"] = draw_fit(observed, check, distance, out / "figures" / "fit.png")
+    paths["fit_figure"] = draw_fit(check, distance, out / "figures" / "fit.png")
     text = _report(calibration, observed, check, labels, paths)
     report = out / "report.md"
     atomic_write(report, lambda p: p.write_text(text, encoding="utf-8"))
@@ -217,9 +214,8 @@ def draw_posterior(calibration: Calibration, labels: Mapping[str, str], path: Pa
         return save_png(fig, path)
 
 
-def draw_fit(observed: Observed, check: Check, distance: Distance, path: Path) -> Path:
+def draw_fit(check: Check, distance: Distance, path: Path) -> Path:
     """Per series: the observed values (with their scale) against the predictive band."""
-    del observed  # the distance holds its series
     keys = list(distance.series)
     ncols = min(len(keys), 4)
     nrows = -(-len(keys) // ncols)
