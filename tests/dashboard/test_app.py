@@ -125,8 +125,11 @@ def test_a_slow_frame_never_slows_the_race():
 def test_bands_run_in_the_background_and_join_the_verdict(rendered):
     type_into(rendered, "Employees (people)", "150")
     type_into(rendered, "Steps (weeks)", "12")
+    # Both edits rebuild the race; click only once the race of both is on the page, or the
+    # click may start a race that the second rebuild then replaces.
     wait_for(lambda: "150 people" in rendered.find(
-        v.Html, class_="orglearn-organisation").widget.children[0])
+        v.Html, class_="orglearn-organisation").widget.children[0]
+        and scoreboard(rendered).startswith("Week 0 of 12"))
     state.replications_text.set("3")
     state.bands_on.set(True)
     button(rendered, "Run to the end").fire_event("click", {})
