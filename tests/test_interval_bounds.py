@@ -12,8 +12,8 @@ from sim import LearningModel, Params
 from sim.dashboard.bands import Bands
 from sim.engine.metrics import KPIS, RUN_KPIS, UNIT_BOUNDS, Kpi, RunKpi, run_summary
 from sim.experiments.robustness import estimate
+from sim.experiments.statistics import clip_interval, difference_bounds, t_interval
 from sim.report.figures import weekly_band
-from sim.report.statistics import clip_interval, difference_bounds, t_interval
 from sim.report.summary import kpi_verdict, summarise
 from sim.report.text import head_to_head
 

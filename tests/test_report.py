@@ -18,8 +18,8 @@ from synthetic import make_manifest
 
 from sim.engine.metrics import HEADLINE_KPIS, KPIS, RUN_KPIS
 from sim.experiments.results import INTEGER_KPIS
+from sim.experiments.statistics import share_better
 from sim.report.folder import write_report
-from sim.report.statistics import share_better
 from sim.report.summary import beats_matrix, summarise, verdicts
 from sim.report.text import ENROLMENT_NOTE, render_report
 

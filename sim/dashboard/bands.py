@@ -24,8 +24,8 @@ from sim.engine.metrics import KPIS
 from sim.engine.params import Params
 from sim.experiments.design import Experiment
 from sim.experiments.executors import run_tasks
+from sim.experiments.statistics import clip_interval, difference_bounds, share_better, t_interval
 from sim.experiments.tasks import RunResult
-from sim.report.statistics import clip_interval, difference_bounds, share_better, t_interval
 
 __all__ = ["BAND_PERCENTILES", "BandJob", "Bands", "better_direction"]
 

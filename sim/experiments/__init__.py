@@ -7,7 +7,10 @@ random numbers; a strategy comparison is the one-context case. ``tasks`` turns i
 ``pipeline`` is the one path from an experiment to ``runs.parquet``, ``timeseries.parquet`` and
 ``manifest.json`` (``manifest`` is its typed record); ``folders`` claims a results folder;
 ``runner`` is a single run (``orglearn run``); ``sampling`` draws and analyses sampled designs;
-``memory`` measures a run's peak memory.
+``memory`` measures a run's peak memory; ``statistics`` sets the one confidence level of every
+interval (t-intervals clipped to what a KPI can take); ``robustness`` and ``breakeven`` the
+tornado and break-even values of a robustness design; ``posterior`` draws fitted parameters per
+replication from a calibration's posterior.
 
 May import: :mod:`sim.errors`, :mod:`sim.org` and :mod:`sim.engine`.
 """

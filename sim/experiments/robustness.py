@@ -23,15 +23,13 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy import stats
 
 from sim.engine.metrics import RUN_KPIS
+from sim.experiments.statistics import clip_interval, difference_bounds, t_interval
 
-__all__ = ["CONFIDENCE", "Bar", "End", "ends_of", "estimate", "paired", "tornado",
+__all__ = ["Bar", "End", "ends_of", "estimate", "paired", "tornado",
            "tornado_table"]
 
-CONFIDENCE = 0.95
-"""Level of the intervals of the paired differences."""
 
 _BOUNDS = {k.name: k.bounds for k in RUN_KPIS}
 
@@ -107,23 +105,13 @@ def estimate(values: np.ndarray, value: float, kpi: str | None = None) -> End:
         values: The paired differences A − B (no NaN).
         value: The parameter's value in their context.
         kpi: The run KPI they are differences of: the interval is clipped to the differences
-            it can take, ``(lowest − highest, highest − lowest)`` of its bounds (two shares
-            differ by at most 1). ``None``, or a KPI outside
+            it can take (:func:`~sim.experiments.statistics.difference_bounds` of its bounds;
+            two shares differ by at most 1). ``None``, or a KPI outside
             :data:`~sim.engine.metrics.RUN_KPIS`, leaves it unclipped.
     """
-    n = values.size
-    if n == 0:
-        return End(value, math.nan, math.nan, math.nan, 0)
-    mean = float(values.mean())
-    if n < 2:
-        return End(value, mean, math.nan, math.nan, n)
-    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * values.std(ddof=1) / math.sqrt(n))
-    low, high = mean - half, mean + half
-    if kpi in _BOUNDS:
-        lowest, highest = _BOUNDS[kpi]
-        span = highest - lowest
-        low, high = min(max(low, -span), span), max(min(high, span), -span)
-    return End(value, mean, low, high, n)
+    mean, _, low, high = t_interval(values)
+    low, high = clip_interval(low, high, difference_bounds(_BOUNDS.get(kpi)))
+    return End(value, mean, low, high, int(np.asarray(values).size))
 
 
 def ends_of(contexts: Sequence[Mapping[str, Any]]) -> dict[str, tuple[int, int]]:

@@ -2,7 +2,7 @@
 
 Per context and KPI the winner is the strategy with the best mean; its margin is the paired
 difference to the runner-up over replications, and the win is *clear* when the confidence
-interval (:data:`sim.report.statistics.CONFIDENCE`) of that difference excludes zero. For
+interval (:data:`sim.experiments.statistics.CONFIDENCE`) of that difference excludes zero. For
 Sobol' and Morris designs the sensitivity indices of the per-context means (or of the paired
 difference between two strategies, which is what moves the verdict) say which uncertainties
 matter. NaN values are left out as in :mod:`sim.report.summary`.
@@ -20,8 +20,8 @@ import pyarrow.compute as pc
 
 from sim.engine.metrics import RUN_KPIS, RunKpi
 from sim.experiments.sampling import INDICES, Sampler
+from sim.experiments.statistics import CONFIDENCE, NAN
 from sim.report.formats import is_number
-from sim.report.statistics import CONFIDENCE, NAN
 from sim.report.summary import kpi_values, kpi_verdict
 
 __all__ = ["KEY_COLUMNS", "by_context", "context_cells", "paired_label", "sensitivity",

@@ -21,8 +21,8 @@ from matplotlib.ticker import PercentFormatter
 
 from sim.engine.metrics import KPIS, RUN_KPIS
 from sim.experiments.results import atomic_write
+from sim.experiments.statistics import CONFIDENCE_TEXT, clip_interval, t_quantile
 from sim.report.labels import kpi_label
-from sim.report.statistics import CONFIDENCE_TEXT, clip_interval, t_quantile
 
 __all__ = ["STYLE", "TIMESERIES_PANELS", "make_figures", "save_png"]
 

@@ -23,9 +23,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.engine.metrics import RUN_KPIS
-from sim.experiments.robustness import CONFIDENCE, Bar, End
+from sim.experiments.robustness import Bar, End
+from sim.experiments.statistics import CONFIDENCE
 from sim.report.figures import STYLE, save_png
-from sim.report.formats import format_change, format_span, markdown_table
+from sim.report.formats import format_change, format_level, format_span, is_number, markdown_table
 from sim.report.labels import in_sentence
 
 __all__ = ["by_reach", "draw_tornado", "robustness_section"]
@@ -111,8 +112,8 @@ def _draw_panel(ax: Any, kpi: str, base: End, bars: list[Bar],
 
 
 def _level(x: float) -> str:
-    """A parameter value: up to four significant digits."""
-    return f"{x:.4g}" if not math.isnan(x) else "?"
+    """A parameter value: up to four significant digits (``?`` when unknown)."""
+    return format_level(float(x)) if not math.isnan(x) else "?"
 
 
 def _about(x: float) -> str:
@@ -281,13 +282,9 @@ def _table(reading: _Reading, bars: list[Bar], labels: Mapping[str, str],
         return f"`{winner}`" if winner else "no clear winner"
 
     body = [[labels.get(bar.key, bar.key),
-             _level(float(base_values[bar.key])) if _is_number(base_values.get(bar.key))
+             _level(float(base_values[bar.key])) if is_number(base_values.get(bar.key))
              else "—",
              f"{_level(bar.low.value)}: {reading.change(bar.low)}, {verdict(bar.low)}",
              f"{_level(bar.high.value)}: {reading.change(bar.high)}, {verdict(bar.high)}"]
             for bar in bars]
     return markdown_table(["Parameter", "Scenario", "Low end", "High end"], body)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)

@@ -22,7 +22,7 @@ import pyarrow.csv as pacsv
 
 from sim.engine.metrics import HEADLINE_KPIS, RUN_KPIS, RunKpi
 from sim.experiments.results import atomic_write
-from sim.report.statistics import (
+from sim.experiments.statistics import (
     NAN,
     clip_interval,
     difference_bounds,
@@ -200,7 +200,7 @@ def kpi_verdict(kpi: RunKpi, ranked: list[dict], values: dict[str, dict[int, flo
     """The verdict on one KPI from its strategies' summary rows, best first.
 
     The interval of the paired difference best - runner-up is clipped to the differences the KPI
-    can take (:func:`~sim.report.statistics.difference_bounds` of its bounds).
+    can take (:func:`~sim.experiments.statistics.difference_bounds` of its bounds).
     """
     best = ranked[0]
     verdict = {"kpi": kpi.name, "label": kpi.label, "unit": kpi.unit, "better": kpi.better,

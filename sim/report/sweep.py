@@ -22,6 +22,7 @@ from sim.experiments.manifest import Manifest
 from sim.experiments.results import atomic_write
 from sim.experiments.robustness import ends_of, tornado, tornado_table
 from sim.experiments.sampling import Sampler
+from sim.experiments.statistics import CONFIDENCE_TEXT
 from sim.report import robustness, sweep_figures
 from sim.report.caveats import caveats_section
 from sim.report.contexts import (
@@ -43,7 +44,6 @@ from sim.report.formats import (
     markdown_table,
 )
 from sim.report.labels import in_sentence, parameter_label, parameter_labels
-from sim.report.statistics import CONFIDENCE_TEXT
 from sim.report.strategies import strategies_section
 from sim.report.text import common_seeds, versions_text
 

@@ -23,11 +23,11 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import PercentFormatter
 
 from sim.engine.metrics import RUN_KPIS
+from sim.experiments.statistics import CONFIDENCE_TEXT
 from sim.report.contexts import context_cells
 from sim.report.figures import DPI, STYLE, save_png
 from sim.report.formats import format_level, is_number, margin
 from sim.report.labels import parameter_label
-from sim.report.statistics import CONFIDENCE_TEXT
 
 __all__ = ["make_sweep_figures"]
 

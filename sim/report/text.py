@@ -12,6 +12,13 @@ import pyarrow as pa
 from sim.engine.metrics import HEADLINE_KPIS, RUN_KPIS, RunKpi
 from sim.experiments.design import SMALL_VS_WIDE
 from sim.experiments.manifest import Manifest
+from sim.experiments.statistics import (
+    CONFIDENCE_TEXT,
+    clip_interval,
+    difference_bounds,
+    share_better,
+    t_interval,
+)
 from sim.report.caveats import caveats_section
 from sim.report.formats import (
     format_change,
@@ -20,13 +27,6 @@ from sim.report.formats import (
     markdown_table,
     percent,
     table_row,
-)
-from sim.report.statistics import (
-    CONFIDENCE_TEXT,
-    clip_interval,
-    difference_bounds,
-    share_better,
-    t_interval,
 )
 from sim.report.strategies import strategies_section
 from sim.report.summary import context_runs, kpi_values, paired_values

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from sim.experiments.manifest import Manifest
 from sim.experiments.results import atomic_write
-from sim.report.statistics import t_interval
+from sim.experiments.statistics import t_interval
 
 __all__ = ["Claim", "Panel", "axis_values", "by_context", "paired", "plot_overlay", "plot_panels",
            "run_means", "weekly_by_run", "weekly_mean"]

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from sim.experiments.manifest import Manifest
-from sim.report.statistics import CONFIDENCE_TEXT, t_interval
+from sim.experiments.statistics import CONFIDENCE_TEXT, t_interval
 from sim.validation.common import Claim, Panel, axis_values, paired, plot_panels, weekly_by_run
 
 __all__ = ["EARLY_WEEK", "lazer_friedman"]

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from sim.experiments.manifest import Manifest
-from sim.report.statistics import CONFIDENCE_TEXT, welch_interval
+from sim.experiments.statistics import CONFIDENCE_TEXT, welch_interval
 from sim.validation.common import (
     Claim,
     Panel,

@@ -1,6 +1,7 @@
-"""The statistics of the reports: intervals at one confidence level, and who does better.
+"""The statistics of many runs: intervals at one confidence level, and who does better.
 
-Every interval the reports, figures and dashboard show is taken at :data:`CONFIDENCE`, and every
+Every interval the experiments compute (the robustness tornado, break-even probes) and the
+reports, figures and dashboard show is taken at :data:`CONFIDENCE`, and every
 text names it as :data:`CONFIDENCE_TEXT`. A t-interval is symmetric around the mean and can
 reach past the values a KPI can take (a share near 0 gets a negative lower bound); every shown
 interval is therefore clipped to the KPI's bounds (:attr:`sim.engine.metrics.RunKpi.bounds`) with
